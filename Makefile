@@ -1,0 +1,46 @@
+# Second Opinion: `make run` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: run test install lint check system-deps browser-deps clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade "pip==25.3"
+	$(PIP) install --quiet -e ".[test]"
+	touch $@
+
+install: system-deps $(VENV)/.installed
+
+system-deps:
+	@bash scripts/system-deps weasyprint
+
+browser-deps:
+	@bash scripts/system-deps chromium
+
+## Serve the app with demo data on http://$(HOST):$(PORT)
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=secondopinion.test_settings $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=secondopinion.test_settings $(PY) manage.py check
+
+## The whole suite, browser tests included (DATABASE_URL picks the database)
+test: install browser-deps lint check
+	$(VENV)/bin/pytest --junitxml=.pytest-report.xml
+	@$(PY) scripts/check_report.py .pytest-report.xml
+
+clean:
+	rm -rf $(VENV) .pytest-report.xml staticfiles

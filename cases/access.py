@@ -1,0 +1,55 @@
+"""The one way a view reaches a case.
+
+Every case-scoped view starts with ``get_case(request, case_id, Need.X)``. A person who
+is not a member gets 404 (no hint that the case exists); a member whose role is too
+low for what they ask gets 403. Objects under a case are then fetched with
+``get_in_case`` so an id from another case is a 404 too.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest
+
+from .models import Case, Membership, Role
+
+
+class Need(enum.IntEnum):
+    VIEW = 1  # read the case, download the packet
+    EDIT = 2  # change the case's data
+    OWN = 3  # share, change roles, delete
+
+
+ROLE_GRANTS = {Role.VIEWER: Need.VIEW, Role.EDITOR: Need.EDIT, Role.OWNER: Need.OWN}
+
+
+def get_case(request: HttpRequest, case_id: uuid.UUID, need: Need = Need.VIEW) -> Case:
+    """Return the case with ``case.membership`` set, or raise 404/403."""
+    if not request.user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.select_related("case").filter(case_id=case_id, user=request.user).first()
+    )
+    if membership is None:
+        raise Http404
+    if ROLE_GRANTS[Role(membership.role)] < need:
+        raise PermissionDenied
+    case = membership.case
+    case.membership = membership
+    return case
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def get_in_case(case: Case, queryset: models.QuerySet[M], pk: int, via: str = "case") -> M:
+    """Fetch one object that must belong to ``case`` (``via`` is the path to the case)."""
+    try:
+        return queryset.get(pk=pk, **{via: case})
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc

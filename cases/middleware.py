@@ -1,0 +1,21 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+
+class NoStoreMiddleware:
+    """Pages may show health data: never let a browser or proxy keep a copy.
+
+    Static files are served by WhiteNoise before this runs, so they stay cacheable.
+    One URL can answer with a whole page or an htmx partial, hence Vary: HX-Request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        patch_vary_headers(response, ["HX-Request"])
+        return response

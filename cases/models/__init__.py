@@ -1,0 +1,34 @@
+"""The case and everything hung on it, split by concern.
+
+- case: the person, the first diagnosis and proposed treatment, step 1 and the insurance policy
+- opinion: each further opinion sought, with its steps 2 to 4, outcome and decision
+- items: records checklist, medications, questions, insurance calls, follow-up actions
+- sharing: memberships (roles, authority on file) and invitations
+"""
+
+from .case import Case, CaseQuerySet, InformChoice, Reason, Relationship, TreatmentKind, Urgency
+from .items import FollowUpAction, InsuranceCall, Medication, Question, RecordItem
+from .opinion import Decision, Opinion, Result
+from .sharing import AuthorityKind, Invitation, Membership, Role
+
+__all__ = [
+    "AuthorityKind",
+    "Case",
+    "CaseQuerySet",
+    "Decision",
+    "FollowUpAction",
+    "InformChoice",
+    "InsuranceCall",
+    "Invitation",
+    "Medication",
+    "Membership",
+    "Opinion",
+    "Question",
+    "Reason",
+    "RecordItem",
+    "Relationship",
+    "Result",
+    "Role",
+    "TreatmentKind",
+    "Urgency",
+]

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+
+if TYPE_CHECKING:
+    from .opinion import Opinion
+
+
+class Relationship(models.TextChoices):
+    SELF = "self", "Myself"
+    SPOUSE = "spouse", "My spouse or partner"
+    PARENT = "parent", "My parent"
+    CHILD = "child", "My child"
+    OTHER = "other", "Someone else"
+
+
+class TreatmentKind(models.TextChoices):
+    SURGERY = "surgery", "Surgery"
+    CHEMOTHERAPY = "chemotherapy", "Chemotherapy"
+    RADIATION = "radiation", "Radiation"
+    LIFELONG_MEDICATION = "lifelong_medication", "Lifelong medication"
+    OTHER = "other", "Other"
+
+
+class Urgency(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediately, within days"
+    WEEKS = "weeks", "Within a few weeks"
+    MONTHS = "months", "Within a few months"
+    NOT_URGENT = "not_urgent", "Not urgent"
+    UNKNOWN = "unknown", "We were not told"
+
+
+class Reason(models.TextChoices):
+    """The article's six reasons for seeking another opinion, plus other."""
+
+    UNCERTAIN_DIAGNOSIS = "uncertain_diagnosis", "Uncertainty about the diagnosis"
+    MAJOR_TREATMENT = "major_treatment", "A major treatment was recommended"
+    LESS_INVASIVE = "less_invasive", "Wanting less invasive or alternative options"
+    NO_IMPROVEMENT = "no_improvement", "The current treatment is not helping"
+    RARE_CONDITION = "rare_condition", "A rare or complex condition"
+    PERSONAL_COMFORT = "personal_comfort", "Personal comfort and peace of mind"
+    OTHER = "other", "Another reason"
+
+
+class InformChoice(models.TextChoices):
+    UNDECIDED = "", "Not decided yet"
+    WILL_TELL = "will_tell", "I will tell them"
+    TOLD = "told", "I have told them"
+    PREFER_NOT = "prefer_not", "I prefer not to tell them"
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user) -> CaseQuerySet:
+        """Cases the user is a member of, in any role."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Case(models.Model):
+    """One person's search for another opinion on one diagnosis.
+
+    The first provider's diagnosis and proposed treatment live here; each further
+    opinion sought (second, third...) is an Opinion with its own roadmap steps 2 to 4.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    # Who it is for
+    patient_name = models.CharField("Full name of the patient", max_length=120)
+    patient_dob = models.DateField("Date of birth", null=True, blank=True)
+    relationship = models.CharField(
+        "Who is this case for?",
+        max_length=20,
+        choices=Relationship.choices,
+        default=Relationship.SELF,
+    )
+
+    # The diagnosis as told by the first provider
+    condition = models.CharField("Diagnosis or condition", max_length=200)
+    prognosis = models.TextField("Prognosis, as you were told it", blank=True)
+    diagnosed_by_name = models.CharField("Clinician's name", max_length=120, blank=True)
+    diagnosed_by_specialty = models.CharField("Specialty", max_length=120, blank=True)
+    diagnosed_by_facility = models.CharField("Hospital or practice", max_length=200, blank=True)
+    diagnosed_by_contact = models.CharField("Phone or email", max_length=200, blank=True)
+    diagnosed_on = models.DateField("Date of the diagnosis", null=True, blank=True)
+
+    # The proposed treatment
+    treatment_kind = models.CharField(
+        "Kind of treatment", max_length=30, choices=TreatmentKind.choices, blank=True
+    )
+    treatment_description = models.TextField("What was proposed", blank=True)
+    treatment_urgency = models.CharField(
+        "How urgent did they say it is?", max_length=20, choices=Urgency.choices, blank=True
+    )
+    treatment_start_by = models.DateField("Treatment would start by", null=True, blank=True)
+
+    reasons = models.JSONField("Reasons for seeking another opinion", default=list, blank=True)
+    reasons_other = models.CharField("Other reason", max_length=300, blank=True)
+    notes = models.TextField("Notes", blank=True)
+
+    # Step 1: inform the primary provider (optional)
+    primary_provider_name = models.CharField("Primary provider", max_length=120, blank=True)
+    primary_provider_contact = models.CharField("Phone or email", max_length=200, blank=True)
+    inform_choice = models.CharField(
+        "Will you tell your primary provider?",
+        max_length=20,
+        choices=InformChoice.choices,
+        blank=True,
+        default=InformChoice.UNDECIDED,
+    )
+    informed_on = models.DateField("When you told them", null=True, blank=True)
+    provider_response = models.TextField("How they responded", blank=True)
+    provider_offered_records = models.BooleanField("They offered to forward records", default=False)
+    provider_suggested_specialist = models.BooleanField(
+        "They suggested a specialist", default=False
+    )
+
+    # The insurance policy (coverage and referral belong to each opinion)
+    insurer = models.CharField("Insurer", max_length=120, blank=True)
+    insurance_plan = models.CharField("Plan", max_length=120, blank=True)
+    member_id = models.CharField("Member ID", max_length=60, blank=True)
+    insurer_phone = models.CharField("Insurer's phone", max_length=40, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["patient_name", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.patient_name}: {self.condition}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("case_detail", kwargs={"case_id": self.pk})
+
+    @property
+    def member_id_masked(self) -> str:
+        """Member ID with all but the last four characters hidden, for the screen."""
+        if len(self.member_id) <= 4:
+            return "•" * len(self.member_id)
+        return "•" * (len(self.member_id) - 4) + self.member_id[-4:]
+
+    def reason_labels(self) -> list[str]:
+        labels = dict(Reason.choices)
+        out = [labels[r] for r in self.reasons if r in labels and r != Reason.OTHER]
+        if Reason.OTHER in self.reasons:
+            out.append(self.reasons_other or labels[Reason.OTHER])
+        return out
+
+    def current_opinion(self) -> Opinion:
+        """The opinion being sought now: the latest one. Uses prefetched opinions if present."""
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "opinions" in cache:
+            opinions = sorted(cache["opinions"], key=lambda o: o.number)
+            return opinions[-1]
+        return self.opinions.order_by("-number").first()

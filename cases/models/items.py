@@ -1,0 +1,137 @@
+"""Lists hung on a case or an opinion: records, medications, questions, calls, actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+from .case import Case
+from .opinion import Opinion
+
+FOLLOW_UP_AFTER_DAYS = 10
+
+
+class RecordKind(models.TextChoices):
+    PATHOLOGY = "pathology", "Diagnosis or pathology report"
+    LABS = "labs", "Lab results"
+    IMAGING_REPORT = "imaging_report", "Imaging reports"
+    IMAGES = "images", "The images themselves (MRI, X-ray, CT)"
+    TREATMENT_PLAN = "treatment_plan", "Current treatment plan or summary"
+    MEDICATION_LIST = "medication_list", "Medication list"
+    OTHER = "other", "Other"
+
+
+class RecordStatus(models.TextChoices):
+    NEEDED = "needed", "Needed"
+    REQUESTED = "requested", "Requested"
+    RECEIVED = "received", "Received"
+    SENT = "sent", "Sent to the specialist"
+
+
+class RecordFormat(models.TextChoices):
+    UNKNOWN = "", "Not known yet"
+    PAPER = "paper", "Paper"
+    ELECTRONIC = "electronic", "Electronic"
+    DISC = "disc", "Disc (CD or DVD)"
+    USB = "usb", "USB stick"
+
+
+class RecordItem(models.Model):
+    """One item on the medical-records checklist of an opinion."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="records")
+    kind = models.CharField(max_length=20, choices=RecordKind.choices, default=RecordKind.OTHER)
+    name = models.CharField("Record", max_length=200)
+    status = models.CharField(
+        "Status", max_length=20, choices=RecordStatus.choices, default=RecordStatus.NEEDED
+    )
+    source = models.CharField("Where it comes from", max_length=200, blank=True)
+    format = models.CharField("Format", max_length=20, choices=RecordFormat.choices, blank=True)
+    requested_on = models.DateField("Requested on", null=True, blank=True)
+    received_on = models.DateField("Received on", null=True, blank=True)
+    sent_on = models.DateField("Sent on", null=True, blank=True)
+    notes = models.TextField("Notes", blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def needs_follow_up(self, today: dt.date | None = None) -> bool:
+        """Requested more than ten days ago and still not received: time to call."""
+        today = today or dt.date.today()
+        return (
+            self.status == RecordStatus.REQUESTED
+            and self.requested_on is not None
+            and (today - self.requested_on).days > FOLLOW_UP_AFTER_DAYS
+        )
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status in (RecordStatus.RECEIVED, RecordStatus.SENT)
+
+
+class Medication(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="medications")
+    name = models.CharField("Medicine", max_length=120)
+    dose = models.CharField("Dose", max_length=80, blank=True)
+    frequency = models.CharField("How often", max_length=80, blank=True)
+    prescriber = models.CharField("Prescribed by", max_length=120, blank=True)
+    notes = models.CharField("Notes", max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    """A question to ask at the appointment of one opinion, in priority order."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField("Question", max_length=500)
+    answer = models.TextField("Answer", blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class InsuranceCall(models.Model):
+    """A call to the insurer: patients are told to note the date, the person and a reference."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="calls")
+    called_on = models.DateField("Date of the call")
+    spoke_with = models.CharField("Who you spoke with", max_length=120, blank=True)
+    reference = models.CharField("Reference number", max_length=60, blank=True)
+    notes = models.TextField("What they said", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-called_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Call on {self.called_on:%Y-%m-%d}"
+
+
+class FollowUpAction(models.Model):
+    """Something to do after an opinion, with a date."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField("What to do", max_length=300)
+    due_on = models.DateField("By when", null=True, blank=True)
+    done = models.BooleanField("Done", default=False)
+
+    class Meta:
+        ordering = ["done", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description

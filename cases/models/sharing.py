@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from .case import Case
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", "Viewer"
+
+
+class AuthorityKind(models.TextChoices):
+    """What a hospital may ask a caregiver for before talking to them or sending records."""
+
+    NONE = "", "None on file yet"
+    HIPAA_RELEASE = "hipaa_release", "HIPAA release signed by the patient"
+    PROXY = "proxy", "Health care proxy"
+    POA = "poa", "Power of attorney for health care"
+    GUARDIANSHIP = "guardianship", "Guardianship"
+    PARENT = "parent", "Parent of a minor"
+
+
+class Membership(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    authority_kind = models.CharField(
+        "Authority on file", max_length=20, choices=AuthorityKind.choices, blank=True
+    )
+    authority_expires = models.DateField("Authority expires on", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (Role.OWNER, Role.EDITOR)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == Role.OWNER
+
+
+def _nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Invitation(models.Model):
+    """An invitation by email to join a case. The link is signed, single use, and expires."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("Email address")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    nonce = models.CharField(max_length=40, default=_nonce)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None

@@ -1,0 +1,33 @@
+"""Work that spans several models when a case begins or ends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from cases.models import Case, Membership, Opinion, RecordItem, Role
+from cases.models.items import RecordFormat, RecordKind
+
+# The article's checklist of records to gather for the second provider.
+STARTER_RECORDS: list[tuple[str, str, str]] = [
+    (RecordKind.PATHOLOGY, "Diagnosis or pathology report", ""),
+    (RecordKind.LABS, "Lab results", ""),
+    (RecordKind.IMAGING_REPORT, "Imaging reports", ""),
+    (RecordKind.IMAGES, "The images themselves (MRI, X-ray, CT) on disc or USB", RecordFormat.DISC),
+    (RecordKind.TREATMENT_PLAN, "Current treatment plan or summary from the first provider", ""),
+    (RecordKind.MEDICATION_LIST, "Medication list", ""),
+]
+
+
+@transaction.atomic
+def create_case(*, owner, **fields: Any) -> Case:
+    """Create a case owned by ``owner`` with its second opinion and the starter checklist."""
+    case = Case.objects.create(created_by=owner, **fields)
+    Membership.objects.create(case=case, user=owner, role=Role.OWNER)
+    opinion = Opinion.objects.create(case=case, number=2)
+    RecordItem.objects.bulk_create(
+        RecordItem(opinion=opinion, kind=kind, name=name, format=fmt, position=i)
+        for i, (kind, name, fmt) in enumerate(STARTER_RECORDS)
+    )
+    return case

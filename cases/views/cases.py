@@ -1,0 +1,65 @@
+"""Dashboard, and creating, viewing, editing and deleting a case."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from cases.access import Need, get_case
+from cases.forms.case import CaseAboutForm, NewCaseForm
+from cases.models import Case, Opinion
+from cases.services.cases import create_case
+
+
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    cases = (
+        Case.objects.visible_to(request.user)
+        .prefetch_related(Prefetch("opinions", queryset=Opinion.objects.order_by("number")))
+        .order_by("patient_name", "-created_at")
+    )
+    return render(request, "cases/dashboard.html", {"cases": cases})
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    form = NewCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = create_case(owner=request.user, **form.cleaned_data)
+        messages.success(request, f"Case created for {case.patient_name}.")
+        return redirect(case)
+    return render(request, "cases/case_form.html", {"form": form, "title": "Start a new case"})
+
+
+@require_safe
+def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = get_case(request, case_id)
+    return render(request, "cases/case_detail.html", {"case": case})
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = get_case(request, case_id, Need.EDIT)
+    form = CaseAboutForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid() and form.save_guarded():
+        messages.success(request, "Saved.")
+        return redirect(case)
+    return render(
+        request, "cases/case_form.html", {"form": form, "case": case, "title": "About this case"}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_delete(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = get_case(request, case_id, Need.OWN)
+    if request.method == "POST":
+        name = case.patient_name
+        case.delete()
+        messages.success(request, f"The case for {name} has been deleted.")
+        return redirect("dashboard")
+    return render(request, "cases/case_delete.html", {"case": case})

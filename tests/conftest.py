@@ -1,0 +1,75 @@
+"""Personas: Alice owns the case, Bob edits it, Vera views it, Charlie is a stranger."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from cases.models import Case, Role
+from tests.factories import add_member, make_case, make_user
+
+
+@pytest.fixture
+def owner(db):
+    return make_user("alice@example.org")
+
+
+@pytest.fixture
+def caregiver(db):
+    """Bob helps Alice: an editor on her case."""
+    return make_user("bob@example.org")
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user("vera@example.org")
+
+
+@pytest.fixture
+def stranger(db):
+    """Charlie should have no access to Alice's stuff."""
+    return make_user("charlie@example.org")
+
+
+@pytest.fixture
+def case(owner, caregiver, viewer) -> Case:
+    case = make_case(owner)
+    add_member(case, caregiver, Role.EDITOR)
+    add_member(case, viewer, Role.VIEWER)
+    return case
+
+
+def _client_for(user, enforce_csrf: bool = False) -> Client:
+    c = Client(enforce_csrf_checks=enforce_csrf)
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def owner_client(owner) -> Client:
+    return _client_for(owner)
+
+
+@pytest.fixture
+def caregiver_client(caregiver) -> Client:
+    return _client_for(caregiver)
+
+
+@pytest.fixture
+def viewer_client(viewer) -> Client:
+    return _client_for(viewer)
+
+
+@pytest.fixture
+def stranger_client(stranger) -> Client:
+    return _client_for(stranger)
+
+
+@pytest.fixture
+def csrf_client():
+    """A client for a given user that enforces CSRF, as a browser would meet it."""
+
+    def make(user) -> Client:
+        return _client_for(user, enforce_csrf=True)
+
+    return make

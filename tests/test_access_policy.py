@@ -1,0 +1,124 @@
+"""Every case URL, found through the URL resolver, checked for every role.
+
+A new case-scoped view is covered the day its URL is added: if it has a kwarg this
+file cannot fill, the test fails and asks for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cases.models import Membership
+
+# POST endpoints a viewer may use: leaving a case is not a change to its data.
+VIEWER_MAY_POST = {"case_leave"}
+
+
+def _walk(patterns, prefix: str = "") -> Iterator[URLPattern]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns)
+        elif isinstance(p, URLPattern):
+            yield p
+
+
+def case_url_names() -> list[str]:
+    names = []
+    for p in _walk(get_resolver().url_patterns):
+        if p.name and "case_id" in p.pattern.converters:
+            names.append(p.name)
+    return sorted(set(names))
+
+
+def _kwargs_for(name: str, case) -> dict:
+    """Fill every URL kwarg with an object that belongs to ``case``."""
+    from django.urls import get_resolver
+
+    opinion = case.current_opinion()
+    values = {
+        "case_id": case.pk,
+        "opinion_id": opinion.pk,
+        "record_id": lambda: opinion.records.first().pk,
+        "medication_id": lambda: case.medications.get_or_create(name="Tamoxifen")[0].pk,
+        "question_id": lambda: opinion.questions.get_or_create(text="How urgent is it?")[0].pk,
+        "call_id": lambda: opinion.calls.get_or_create(called_on="2026-11-01")[0].pk,
+        "action_id": lambda: opinion.actions.get_or_create(description="Book the MRI")[0].pk,
+        "member_id": lambda: Membership.objects.filter(case=case, role="viewer").first().pk,
+        "invitation_id": lambda: (
+            case.invitations.get_or_create(email="cousin@example.org", defaults={"role": "viewer"})[
+                0
+            ].pk
+        ),
+        "step": lambda: "1",
+    }
+    pattern = get_resolver().reverse_dict.getlist(name)
+    converters = set()
+    for possibility, _pattern, _defaults, _conv in pattern:
+        for _fmt, params in possibility:
+            converters.update(params)
+    kwargs = {}
+    for key in converters:
+        if key not in values:
+            raise AssertionError(
+                f"URL {name!r} has a kwarg {key!r} the access policy test cannot fill: "
+                "add it to _kwargs_for so the new view is checked."
+            )
+        v = values[key]
+        kwargs[key] = v() if callable(v) else v
+    return kwargs
+
+
+URL_NAMES = case_url_names()
+
+
+def test_the_resolver_finds_case_urls():
+    assert {"case_detail", "case_edit", "case_delete"} <= set(URL_NAMES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_anonymous_visitor_is_sent_to_log_in(client, case, name):
+    url = reverse(name, kwargs=_kwargs_for(name, case))
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 302, (name, method)
+        assert response["Location"].startswith(reverse("account_login")), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_stranger_gets_404_for_every_case_url(stranger_client, case, name):
+    url = reverse(name, kwargs=_kwargs_for(name, case))
+    assert stranger_client.get(url).status_code in (404, 405), name
+    assert stranger_client.post(url).status_code in (404, 405), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_removed_member_gets_404(viewer_client, viewer, case, name):
+    url = reverse(name, kwargs=_kwargs_for(name, case))
+    Membership.objects.filter(case=case, user=viewer).delete()
+    assert viewer_client.get(url).status_code in (404, 405), name
+    assert viewer_client.post(url).status_code in (404, 405), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_viewer_cannot_write(viewer_client, case, name):
+    url = reverse(name, kwargs=_kwargs_for(name, case))
+    status = viewer_client.post(url).status_code
+    if name in VIEWER_MAY_POST:
+        assert status != 404
+    else:
+        assert status in (403, 405), (name, status)
+    assert viewer_client.get(url).status_code in (200, 403, 405), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_owner_can_reach_every_case_url(owner_client, case, name):
+    url = reverse(name, kwargs=_kwargs_for(name, case))
+    assert owner_client.get(url).status_code in (200, 302, 405), name
