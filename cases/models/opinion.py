@@ -46,6 +46,15 @@ class Decision(models.TextChoices):
     THIRD = "third", "Seek another opinion"
 
 
+class Stage(models.TextChoices):
+    """Where the work on an opinion stands; the case's status on the dashboard."""
+
+    SEEKING = "seeking", "Seeking an opinion"
+    BOOKED = "booked", "Appointment booked"
+    RECEIVED = "received", "Opinion received"
+    DECIDED = "decided", "Decided"
+
+
 class Opinion(models.Model):
     """A further opinion being sought: number 2 is the second opinion, 3 the third.
 
@@ -137,6 +146,16 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ordinal} opinion"
+
+    @property
+    def stage(self) -> Stage:
+        if self.decision:
+            return Stage.DECIDED
+        if self.result:
+            return Stage.RECEIVED
+        if self.appointment_at:
+            return Stage.BOOKED
+        return Stage.SEEKING
 
     @property
     def ordinal(self) -> str:

@@ -14,6 +14,10 @@ from cases.access import Need, get_case
 from cases.forms.case import CaseAboutForm, NewCaseForm
 from cases.models import Case, Opinion
 from cases.services.cases import create_case
+from cases.views import outcomes, packet, sharing
+
+# Each concern adds what its panel on the case page needs.
+PANELS = [sharing.panel_context, outcomes.panel_context, packet.panel_context]
 
 
 @require_safe
@@ -39,7 +43,11 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @require_safe
 def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id)
-    return render(request, "cases/case_detail.html", {"case": case})
+    opinion = case.current_opinion()
+    context = {"case": case, "opinion": opinion}
+    for panel in PANELS:
+        context.update(panel(request, case, opinion))
+    return render(request, "cases/case_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,19 @@
+"""All of the app's URLs, one module per concern. Every case URL carries ``case_id``."""
+
+from django.urls import include, path
+
+from cases.views import cases
+
+urlpatterns = [
+    path("", cases.dashboard, name="dashboard"),
+    path("cases/new/", cases.case_create, name="case_create"),
+    path("cases/<uuid:case_id>/", cases.case_detail, name="case_detail"),
+    path("cases/<uuid:case_id>/edit/", cases.case_edit, name="case_edit"),
+    path("cases/<uuid:case_id>/delete/", cases.case_delete, name="case_delete"),
+    path("cases/<uuid:case_id>/", include("cases.urls.roadmap")),
+    path("cases/<uuid:case_id>/", include("cases.urls.lists")),
+    path("cases/<uuid:case_id>/", include("cases.urls.packet")),
+    path("cases/<uuid:case_id>/", include("cases.urls.sharing")),
+    path("cases/<uuid:case_id>/", include("cases.urls.outcomes")),
+    path("", include("cases.urls.public")),
+]
