@@ -2,10 +2,10 @@
 
 from django.urls import include, path
 
-from cases.views import cases
+from cases.views import cases, dashboard
 
 urlpatterns = [
-    path("", cases.dashboard, name="dashboard"),
+    path("", dashboard.dashboard, name="dashboard"),
     path("cases/new/", cases.case_create, name="case_create"),
     path("cases/<uuid:case_id>/", cases.case_detail, name="case_detail"),
     path("cases/<uuid:case_id>/edit/", cases.case_edit, name="case_edit"),

@@ -1,33 +1,21 @@
-"""Dashboard, and creating, viewing, editing and deleting a case."""
+"""Creating, viewing, editing and deleting a case."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.access import Need, get_case
 from cases.forms.case import CaseAboutForm, NewCaseForm
-from cases.models import Case, Opinion
 from cases.services.cases import create_case
 from cases.views import outcomes, packet, sharing
 
 # Each concern adds what its panel on the case page needs.
 PANELS = [sharing.panel_context, outcomes.panel_context, packet.panel_context]
-
-
-@require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
-    cases = (
-        Case.objects.visible_to(request.user)
-        .prefetch_related(Prefetch("opinions", queryset=Opinion.objects.order_by("number")))
-        .order_by("patient_name", "-created_at")
-    )
-    return render(request, "cases/dashboard.html", {"cases": cases})
 
 
 @require_http_methods(["GET", "POST"])
