@@ -73,3 +73,10 @@ def csrf_client():
         return _client_for(user, enforce_csrf=True)
 
     return make
+
+
+def pytest_report_header(config) -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE']} {db['NAME']}"
