@@ -5,3 +5,9 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Cases"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Register the case's models with the activity trail (django-auditlog).
+        from cases import activity
+
+        activity.register()
