@@ -27,8 +27,12 @@ def _walk(patterns, prefix: str = "") -> Iterator[URLPattern]:
 
 def case_url_names() -> list[str]:
     names = []
-    for p in _walk(get_resolver().url_patterns):
-        if p.name and "case_id" in p.pattern.converters:
+    resolver = get_resolver()
+    for p in _walk(resolver.url_patterns):
+        # URLs in included modules get case_id from the include's prefix, not their own
+        # pattern: ask the resolver for the full pattern's parameters.
+        full = resolver.reverse_dict.getlist(p.name) if p.name else []
+        if any("case_id" in params for possibility, *_ in full for _fmt, params in possibility):
             names.append(p.name)
     return sorted(set(names))
 
