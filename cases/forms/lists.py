@@ -1,0 +1,144 @@
+"""Forms for step 3's lists: records, medications and questions for the doctor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from cases.concurrency import GuardedModelForm
+from cases.forms.case import DateInput
+from cases.models import Medication, Question, RecordItem
+from cases.models.items import RecordStatus
+
+DATE_ERRORS = {"invalid": "Enter a real date, for example 27/03/2026"}
+
+
+class RecordStatusForm(forms.Form):
+    """The one-field form beside each record: change its status in place."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        choices=RecordStatus.choices,
+        error_messages={"invalid_choice": "Choose a status from the list"},
+    )
+
+
+class RecordAddForm(forms.ModelForm):
+    class Meta:
+        model = RecordItem
+        fields = ["name", "source"]
+        labels = {"name": "Name of the record"}
+        help_texts = {
+            "name": "For example “Blood tests from March” or “Biopsy slides”.",
+            "source": "The hospital, practice or lab that holds it.",
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter the name of the record",
+                "max_length": "Name of the record must be 200 characters or fewer",
+            }
+        }
+
+
+class RecordEditForm(GuardedModelForm):
+    class Meta:
+        model = RecordItem
+        fields = [
+            "name",
+            "status",
+            "format",
+            "source",
+            "requested_on",
+            "received_on",
+            "sent_on",
+            "notes",
+        ]
+        labels = {"name": "Name of the record"}
+        help_texts = {
+            "format": "Images (MRI, X-ray, CT) usually come on a disc or USB stick.",
+            "source": "The hospital, practice or lab that holds it.",
+        }
+        widgets = {
+            "requested_on": DateInput,
+            "received_on": DateInput,
+            "sent_on": DateInput,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter the name of the record",
+                "max_length": "Name of the record must be 200 characters or fewer",
+            },
+            "requested_on": DATE_ERRORS,
+            "received_on": DATE_ERRORS,
+            "sent_on": DATE_ERRORS,
+        }
+
+    def _not_in_future(self, name: str) -> dt.date | None:
+        value = self.cleaned_data.get(name)
+        if value and value > dt.date.today():
+            raise forms.ValidationError("Enter a date that is today or in the past")
+        return value
+
+    def clean_requested_on(self) -> dt.date | None:
+        return self._not_in_future("requested_on")
+
+    def clean_received_on(self) -> dt.date | None:
+        return self._not_in_future("received_on")
+
+    def clean_sent_on(self) -> dt.date | None:
+        return self._not_in_future("sent_on")
+
+
+MEDICATION_HELP = {
+    "name": "Include medicines bought without a prescription, vitamins and supplements.",
+    "dose": "For example “20 mg”.",
+    "frequency": "For example “once a day, in the morning”.",
+    "notes": "For example why it was prescribed, or side effects.",
+}
+MEDICATION_ERRORS = {
+    "name": {
+        "required": "Enter the name of the medicine",
+        "max_length": "The name of the medicine must be 120 characters or fewer",
+    }
+}
+
+
+class MedicationForm(forms.ModelForm):
+    class Meta:
+        model = Medication
+        fields = ["name", "dose", "frequency", "prescriber", "notes"]
+        help_texts = MEDICATION_HELP
+        error_messages = MEDICATION_ERRORS
+
+
+class MedicationEditForm(GuardedModelForm):
+    class Meta(MedicationForm.Meta):
+        pass
+
+
+class QuestionAddForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["text"]
+        labels = {"text": "Your question"}
+        help_texts = {"text": "Write it as you would ask it. You can reorder the list later."}
+        error_messages = {
+            "text": {
+                "required": "Enter your question",
+                "max_length": "Your question must be 500 characters or fewer",
+            }
+        }
+
+    def clean_text(self) -> str:
+        return " ".join(self.cleaned_data["text"].split())
+
+
+class QuestionEditForm(GuardedModelForm):
+    class Meta:
+        model = Question
+        fields = ["text", "answer"]
+        labels = {"text": "Your question", "answer": "The answer, once you have it"}
+        widgets = {"answer": forms.Textarea(attrs={"rows": 4})}
+        error_messages = QuestionAddForm.Meta.error_messages

@@ -1,0 +1,85 @@
+"""Ordering and status work on step 3's lists: records, medications and questions.
+
+Lists are kept in the order people put them in (questions by priority, medications as
+the doctor will read them). Positions are renumbered 0..n-1 on every move so that items
+created with the same position (seeded, imported, added concurrently) still move
+predictably.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.db import models, transaction
+from django.db.models import Max
+
+from cases.models import RecordItem
+from cases.models.items import RecordStatus
+
+Direction = Literal["up", "down"]
+
+# Questions patients are advised to ask a second doctor (see the domain brief).
+SUGGESTED_QUESTIONS = [
+    "Do you agree with the diagnosis?",
+    "Why does your recommendation differ?",
+    "What are the options, including less invasive ones and clinical trials?",
+    "What if I wait or do nothing?",
+    "How urgent is it?",
+    "How many people with this condition have you treated?",
+    "What will it cost?",
+    "What happens next?",
+]
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def unused_suggestions(texts: list[str]) -> list[str]:
+    """The suggested questions not already on a list holding ``texts``."""
+    asked = {_same_text(t) for t in texts}
+    return [q for q in SUGGESTED_QUESTIONS if _same_text(q) not in asked]
+
+
+# Moving a record to one of these statuses stamps today's date on the matching field.
+STATUS_DATE_FIELD = {
+    RecordStatus.REQUESTED: "requested_on",
+    RecordStatus.RECEIVED: "received_on",
+    RecordStatus.SENT: "sent_on",
+}
+
+
+def next_position(siblings: models.QuerySet) -> int:
+    """The position that puts a new item at the end of its list."""
+    highest = siblings.aggregate(top=Max("position"))["top"]
+    return 0 if highest is None else highest + 1
+
+
+@transaction.atomic
+def move(item: models.Model, siblings: models.QuerySet, direction: Direction) -> bool:
+    """Swap ``item`` with its neighbour in ``siblings``; False if it is already at that end."""
+    ids = list(siblings.select_for_update().order_by("position", "id").values_list("id", flat=True))
+    index = ids.index(item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(ids):
+        return False
+    ids[index], ids[other] = ids[other], ids[index]
+    model = type(item)
+    model._default_manager.bulk_update(
+        [model(pk=pk, position=i) for i, pk in enumerate(ids)], ["position"]
+    )
+    item.position = other
+    return True
+
+
+def set_record_status(record: RecordItem, status: str, today: dt.date | None = None) -> None:
+    """Change a record's status, filling the matching date with today if it is empty."""
+    today = today or dt.date.today()
+    record.status = status
+    changed = ["status"]
+    date_field = STATUS_DATE_FIELD.get(status)
+    if date_field and getattr(record, date_field) is None:
+        setattr(record, date_field, today)
+        changed.append(date_field)
+    record.save(update_fields=changed)
