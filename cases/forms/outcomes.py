@@ -1,0 +1,209 @@
+"""Forms for after the appointment: what the specialist said, what to do next, the decision."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cases.concurrency import GuardedModelForm
+from cases.forms.case import DateInput
+from cases.models import Decision, FollowUpAction, Opinion, Question, Result
+from cases.models.case import Urgency
+
+
+class MoneyField(forms.DecimalField):
+    """A cost as people type it: "$1,250.50" is read as 1250.50."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.strip().replace(",", "").replace("$", "").replace(" ", "")
+        return super().to_python(value)
+
+
+def _not_in_future(value, message: str):
+    if value and value > timezone.localdate():
+        raise ValidationError(message, code="future")
+    return value
+
+
+def answers_fingerprint(questions: Iterable[Question]) -> str:
+    """Which questions there are and their answers, so a stale answers form is noticed."""
+    values = sorted((q.pk, q.answer) for q in questions)
+    return hashlib.sha256(json.dumps(values).encode()).hexdigest()[:32]
+
+
+class OutcomeForm(GuardedModelForm):
+    """What the specialist said, with the answers to the packet's questions saved alongside."""
+
+    answers_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    outcome_cost = MoneyField(
+        label=Opinion._meta.get_field("outcome_cost").verbose_name,
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text="In dollars, for example 1250 or 1,250.50. Leave it empty if nobody said.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "invalid": "Enter the cost as a number, for example 1250 or 1,250.50",
+            "min_value": "The cost cannot be negative",
+            "max_digits": "Enter a cost below 100,000,000",
+            "max_decimal_places": "Enter the cost to the nearest cent",
+            "max_whole_digits": "Enter a cost below 100,000,000",
+        },
+    )
+
+    class Meta:
+        model = Opinion
+        fields = [
+            "result",
+            "outcome_on",
+            "outcome_diagnosis",
+            "outcome_treatment",
+            "outcome_urgency",
+            "outcome_rationale",
+            "other_options",
+            "outcome_cost",
+            "outcome_notes",
+        ]
+        widgets = {
+            "result": forms.RadioSelect,
+            "outcome_urgency": forms.RadioSelect,
+            "outcome_on": DateInput,
+            "outcome_diagnosis": forms.Textarea(attrs={"rows": 3}),
+            "outcome_treatment": forms.Textarea(attrs={"rows": 3}),
+            "outcome_rationale": forms.Textarea(attrs={"rows": 3}),
+            "other_options": forms.Textarea(attrs={"rows": 3}),
+            "outcome_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "outcome_on": "The day of the appointment, or the day their written report came.",
+            "outcome_diagnosis": "In their words, even if it is the same as the first diagnosis.",
+            "outcome_treatment": "In their words, for example “lumpectomy followed by radiation”.",
+            "outcome_rationale": "The reasons they gave, and anything about risks or recovery.",
+            "other_options": "Less invasive options, waiting, or clinical trials they mentioned.",
+        }
+        error_messages = {
+            "outcome_on": {"invalid": "Enter a real date, for example 25 11 2026"},
+        }
+
+    def __init__(self, *args: Any, questions: Iterable[Question] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the three results, no empty radio; the field itself is optional on the model
+        # because an opinion starts without an outcome.
+        self.fields["result"].choices = Result.choices
+        self.fields["result"].required = True
+        self.fields["result"].error_messages["required"] = "Select what the specialist concluded"
+        self.fields["outcome_urgency"].choices = Urgency.choices
+        self.questions = list(questions)
+        for question in self.questions:
+            name = self.answer_name(question)
+            self.fields[name] = forms.CharField(
+                label=question.text,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.initial.setdefault(name, question.answer)
+        self.initial["answers_version"] = answers_fingerprint(self.questions)
+        if not self.initial.get("outcome_on") and self.instance.appointment_at:
+            self.initial["outcome_on"] = timezone.localtime(self.instance.appointment_at).date()
+
+    @staticmethod
+    def answer_name(question: Question) -> str:
+        return f"answer_{question.pk}"
+
+    def answer_fields(self) -> list[forms.BoundField]:
+        return [self[self.answer_name(q)] for q in self.questions]
+
+    def outcome_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self._meta.fields]
+
+    def clean_outcome_on(self):
+        return _not_in_future(
+            self.cleaned_data.get("outcome_on"),
+            "The date of the opinion must be today or in the past",
+        )
+
+    def save_guarded(self) -> Opinion | None:
+        """Save the outcome and the answers together, or neither after a conflict."""
+        with transaction.atomic():
+            current = list(
+                Question.objects.select_for_update().filter(pk__in=[q.pk for q in self.questions])
+            )
+            now = answers_fingerprint(current)
+            if self.cleaned_data.get("answers_version") != now or len(current) != len(
+                self.questions
+            ):
+                self.conflict = {f"Answer to “{q.text}”": q.answer or "(empty)" for q in current}
+                data = self.data.copy()
+                data[self.add_prefix("answers_version")] = now
+                self.data = data
+                self.add_error(None, self.conflict_message)
+                return None
+            opinion = super().save_guarded()
+            if opinion is None:
+                return None
+            for question in current:
+                question.answer = self.cleaned_data.get(self.answer_name(question), "")
+            Question.objects.bulk_update(current, ["answer"])
+            return opinion
+
+
+class FollowUpActionForm(forms.ModelForm):
+    prefix = "action"
+
+    class Meta:
+        model = FollowUpAction
+        fields = ["description", "due_on"]
+        widgets = {"due_on": DateInput}
+        help_texts = {
+            "description": "For example “Book the radiation oncology consultation”.",
+            "due_on": "Optional.",
+        }
+        error_messages = {
+            "description": {
+                "required": "Enter what needs to be done",
+                "max_length": "Keep it under 300 characters",
+            },
+            "due_on": {"invalid": "Enter a real date, for example 25 11 2026"},
+        }
+
+
+class DecisionForm(GuardedModelForm):
+    class Meta:
+        model = Opinion
+        fields = ["decision", "decision_reason", "decided_on"]
+        widgets = {
+            "decision": forms.RadioSelect,
+            "decision_reason": forms.Textarea(attrs={"rows": 4}),
+            "decided_on": DateInput,
+        }
+        help_texts = {
+            "decision_reason": "In your own words. It will be on the summary you can share.",
+        }
+        error_messages = {
+            "decided_on": {"invalid": "Enter a real date, for example 25 11 2026"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = Decision.choices
+        self.fields["decision"].required = True
+        self.fields["decision"].error_messages["required"] = "Select what you will do next"
+        self.fields["decided_on"].required = True
+        self.fields["decided_on"].error_messages["required"] = "Enter the date you decided"
+        if not self.initial.get("decided_on"):
+            self.initial["decided_on"] = timezone.localdate()
+
+    def clean_decided_on(self):
+        return _not_in_future(
+            self.cleaned_data.get("decided_on"), "The date you decided must be today or in the past"
+        )
