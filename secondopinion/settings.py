@@ -129,6 +129,22 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Second Opinion"
+# allauth's forms in plain words, errors at the field (cases/forms/accounts.py).
+ACCOUNT_FORMS = {
+    "login": "cases.forms.accounts.LoginForm",
+    "signup": "cases.forms.accounts.SignupForm",
+    "reset_password": "cases.forms.accounts.ResetPasswordForm",
+    "reset_password_from_key": "cases.forms.accounts.ResetPasswordKeyForm",
+    "change_password": "cases.forms.accounts.ChangePasswordForm",
+    "add_email": "cases.forms.accounts.AddEmailForm",
+    "reauthenticate": "cases.forms.accounts.ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "cases.forms.accounts.AuthenticateForm",
+    "reauthenticate": "cases.forms.accounts.MFAReauthenticateForm",
+    "activate_totp": "cases.forms.accounts.ActivateTOTPForm",
+}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Second Opinion: "
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

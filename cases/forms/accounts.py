@@ -1,0 +1,103 @@
+"""allauth's forms in the app's plain words, with errors where people look for them.
+
+Wired in through ACCOUNT_FORMS and MFA_FORMS in settings. Placeholders are removed
+everywhere: they repeat the label, vanish as you type and fail contrast (GOV.UK advice).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account import forms as account_forms
+from allauth.mfa.base import forms as mfa_base_forms
+from allauth.mfa.totp import forms as mfa_totp_forms
+from django import forms
+
+CODE_LABEL = "Code from your authenticator app"
+CODE_HINT = (
+    "The 6-digit code your app shows now. If you cannot use your app, enter a recovery code."
+)
+
+
+class PlainFieldsMixin:
+    """Drop placeholders, and relabel fields given in ``labels`` / ``hints``."""
+
+    labels: dict[str, str] = {}
+    hints: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            field.widget.attrs.pop("placeholder", None)
+            if name in self.labels:
+                field.label = self.labels[name]
+            if name in self.hints:
+                field.help_text = self.hints[name]
+
+
+class LoginForm(PlainFieldsMixin, account_forms.LoginForm):
+    labels = {"login": "Email address", "remember": "Keep me signed in on this device"}
+    # The "Forgot your password?" link sits under the form, not inside the hint.
+    hints = {"password": ""}
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code != "email_password_mismatch":
+                raise
+            # A wrong password is the usual cause: say so at the password field, so
+            # the error summary links to it and the field is marked.
+            self.add_error(
+                "password",
+                forms.ValidationError(
+                    "The email address or password is not right. Check both and try again.",
+                    code=error.code,
+                ),
+            )
+            return self.cleaned_data
+
+
+class SignupForm(PlainFieldsMixin, account_forms.SignupForm):
+    labels = {"email": "Email address"}
+    hints = {"email": "We will only use it to sign you in and to send you password reset links."}
+
+
+class ResetPasswordForm(PlainFieldsMixin, account_forms.ResetPasswordForm):
+    labels = {"email": "Email address"}
+
+
+class ResetPasswordKeyForm(PlainFieldsMixin, account_forms.ResetPasswordKeyForm):
+    pass
+
+
+class ChangePasswordForm(PlainFieldsMixin, account_forms.ChangePasswordForm):
+    labels = {
+        "oldpassword": "Current password",
+        "password1": "New password",
+        "password2": "New password (again)",
+    }
+    hints = {"oldpassword": ""}
+
+
+class AddEmailForm(PlainFieldsMixin, account_forms.AddEmailForm):
+    labels = {"email": "Email address"}
+
+
+class ReauthenticateForm(PlainFieldsMixin, account_forms.ReauthenticateForm):
+    pass
+
+
+class AuthenticateForm(PlainFieldsMixin, mfa_base_forms.AuthenticateForm):
+    labels = {"code": CODE_LABEL}
+    hints = {"code": CODE_HINT}
+
+
+class MFAReauthenticateForm(PlainFieldsMixin, mfa_base_forms.ReauthenticateForm):
+    labels = {"code": CODE_LABEL}
+    hints = {"code": CODE_HINT}
+
+
+class ActivateTOTPForm(PlainFieldsMixin, mfa_totp_forms.ActivateTOTPForm):
+    labels = {"code": CODE_LABEL}
+    hints = {"code": "After adding Second Opinion to your app, enter the 6-digit code it shows."}
