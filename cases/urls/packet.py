@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The packet to bring to the appointment: a preview page and the PDF."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from cases.views import packet
+
+urlpatterns = [
+    path("packet/", packet.packet_preview, name="packet_preview"),
+    path("packet/download/", packet.packet_download, name="packet_download"),
+]

@@ -1,12 +1,56 @@
+"""The "bring to your appointment" packet: an HTML preview and the printable PDF.
+
+Any member may see and download it, viewers included: it is the reason many relatives
+are invited at all. The paper size is a query parameter (it is not health data).
+"""
+
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
 
+from cases.access import Need, get_case
+from cases.activity import record_packet_download
 from cases.models import Case, Opinion
+from cases.pdf import render_pdf
+from cases.services.packet import PAPER_SIZES, Packet, build_packet, paper_for
 
 
 def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
-    """What this concern's panel on the case page needs."""
-    return {}
+    """The case page's packet panel: links only, so it costs no queries."""
+    return {"packet_paper": _paper(request)}
+
+
+def _paper(request: HttpRequest) -> str:
+    return paper_for(request.GET.get("paper"), request.headers.get("Accept-Language", ""))
+
+
+def _packet(request: HttpRequest, case_id: uuid.UUID) -> Packet:
+    case = get_case(request, case_id, Need.VIEW)
+    return build_packet(case, request.user, paper=_paper(request))
+
+
+@require_safe
+def packet_preview(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    packet = _packet(request, case_id)
+    context = {"case": packet.case, "packet": packet, "paper_sizes": PAPER_SIZES.items()}
+    return render(request, "cases/packet/preview.html", context)
+
+
+@require_safe
+def packet_download(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    packet = _packet(request, case_id)
+    html = render_to_string("cases/packet/document.html", {"packet": packet}, request=request)
+    pdf = render_pdf(html)
+    # Every download goes on the case's activity trail: the packet holds the member ID.
+    record_packet_download(packet.case, request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{packet.file_name}"'
+    add_never_cache_headers(response)
+    return response

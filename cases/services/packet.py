@@ -1,0 +1,266 @@
+"""Everything the "bring to your appointment" packet shows, gathered in a fixed few queries.
+
+The packet is read by a specialist who has never seen the case, and printed by people
+who may not notice a gap until they are in the waiting room: so every section says
+what is missing rather than staying blank, and the data is gathered here once for both
+the HTML preview and the PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from cases.models import Case, Medication, Membership, Opinion, Question, RecordItem
+from cases.models.items import RecordFormat, RecordStatus
+from cases.models.sharing import Role
+
+Paper = Literal["a4", "letter"]
+PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "US Letter"}
+
+# Regions where US Letter is the usual paper (the Americas that follow US practice, and
+# the Philippines); everywhere else uses A4.
+LETTER_REGIONS = frozenset({"US", "CA", "MX", "PH", "PR", "CL", "CO", "VE", "GT", "SV", "CR"})
+
+# How the owner is related to the patient, read from "Who is this case for?".
+OWNER_ROLE_FOR_RELATIONSHIP = {
+    "spouse": "spouse or partner",
+    "parent": "son or daughter",  # the case is for "my parent"
+    "child": "parent",  # the case is for "my child"
+}
+
+# The questions patient guides advise asking, offered when none have been written yet.
+SUGGESTED_QUESTIONS = [
+    "Do you agree with the diagnosis?",
+    "If your recommendation differs, why?",
+    "What are the options, including less invasive ones and clinical trials?",
+    "What happens if we wait, or do nothing?",
+    "How urgent is it?",
+    "What happens next?",
+]
+
+_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*$")
+
+
+def paper_for(requested: str | None, accept_language: str) -> Paper:
+    """The paper the person picked, else the usual paper where their browser says they are."""
+    if requested in PAPER_SIZES:
+        return requested  # type: ignore[return-value]
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        if not _LANGUAGE_TAG.match(tag):
+            continue
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        weighted.append((-quality, position, tag))
+    for _, _, tag in sorted(weighted):
+        subtags = tag.split("-")[1:]
+        region = next((s for s in subtags if len(s) == 2 and s.isalpha()), None)
+        if region:
+            return "letter" if region.upper() in LETTER_REGIONS else "a4"
+    return "a4"
+
+
+@dataclass
+class TimelineEntry:
+    date: dt.date
+    text: str
+
+
+@dataclass
+class Authority:
+    name: str
+    kind: str
+    expires: dt.date | None
+    expired: bool
+
+
+@dataclass
+class Packet:
+    case: Case
+    opinion: Opinion | None
+    medications: list[Medication]
+    records: list[RecordItem]
+    questions: list[Question]
+    authorities: list[Authority]
+    brought_by: str
+    printed_on: dt.date
+    paper: Paper = "a4"
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+    suggested_questions = SUGGESTED_QUESTIONS
+    # Lined note pages: the first shares its page with the heading; both leave room for
+    # the running header on the shorter US Letter page.
+    note_lines_first = range(22)
+    note_lines_second = range(25)
+
+    @property
+    def title(self) -> str:
+        """The PDF's title: the patient's name and nothing about their health."""
+        return f"Appointment packet – {self.case.patient_name}"
+
+    @property
+    def file_name(self) -> str:
+        """No names and no health details: the file may sit in a shared Downloads folder."""
+        return f"second-opinion-packet-{self.printed_on:%Y-%m-%d}.pdf"
+
+    @property
+    def paper_label(self) -> str:
+        return PAPER_SIZES[self.paper]
+
+    @property
+    def one_line(self) -> str:
+        case = self.case
+        line = f"{self.opinion.ordinal if self.opinion else 'Second'} opinion on {case.condition}"
+        if case.treatment_kind:
+            line += f": {case.get_treatment_kind_display().lower()} was proposed"
+        return line
+
+    @property
+    def missing_records(self) -> list[RecordItem]:
+        return [r for r in self.records if not r.is_ready]
+
+    @property
+    def records_to_carry(self) -> list[RecordItem]:
+        """Disc or USB items in hand: the specialist needs them put in their hands."""
+        return [
+            r
+            for r in self.records
+            if r.format in (RecordFormat.DISC, RecordFormat.USB) and r.status != RecordStatus.SENT
+        ]
+
+    @property
+    def has_appointment(self) -> bool:
+        o = self.opinion
+        return bool(o and (o.specialist_name or o.specialist_institution or o.appointment_at))
+
+    @property
+    def has_insurance(self) -> bool:
+        c, o = self.case, self.opinion
+        return bool(
+            c.insurer
+            or c.insurance_plan
+            or c.member_id
+            or (o and (o.referral_status or o.prior_auth_status or o.referral_reference))
+        )
+
+
+def _person_name(user) -> str:
+    return (user.get_full_name() or user.email or user.get_username()).strip()
+
+
+def _brought_by(case: Case, user) -> str:
+    membership: Membership | None = getattr(case, "membership", None)
+    if membership is not None and membership.role == Role.OWNER:
+        if case.relationship == "self":
+            return f"The patient, {case.patient_name}"
+        role = OWNER_ROLE_FOR_RELATIONSHIP.get(case.relationship, "caregiver")
+        return f"{_person_name(user)}, the patient's {role}"
+    return f"{_person_name(user)}, caregiver"
+
+
+def _timeline(
+    case: Case, opinion: Opinion | None, records: list[RecordItem]
+) -> list[TimelineEntry]:
+    """A short dated history: records on the same day and step share one line."""
+    entries: list[TimelineEntry] = []
+    if case.diagnosed_on:
+        by = f" by {case.diagnosed_by_name}" if case.diagnosed_by_name else ""
+        entries.append(TimelineEntry(case.diagnosed_on, f"Diagnosed with {case.condition}{by}"))
+        if case.treatment_kind:
+            entries.append(
+                TimelineEntry(
+                    case.diagnosed_on,
+                    f"First opinion: {case.get_treatment_kind_display().lower()} proposed",
+                )
+            )
+    if case.informed_on:
+        entries.append(TimelineEntry(case.informed_on, "Primary provider told of this opinion"))
+    grouped: dict[tuple[dt.date, str], list[str]] = {}
+    for record in records:
+        for when, verb in (
+            (record.requested_on, "requested"),
+            (record.received_on, "received"),
+            (record.sent_on, "sent to the specialist"),
+        ):
+            if when:
+                grouped.setdefault((when, verb), []).append(record.name)
+    for (when, verb), names in grouped.items():
+        entries.append(TimelineEntry(when, f"Records {verb}: {', '.join(names)}"))
+    if opinion is not None:
+        if opinion.referral_requested_on:
+            entries.append(TimelineEntry(opinion.referral_requested_on, "Referral requested"))
+        if opinion.referral_decided_on and opinion.referral_status:
+            entries.append(
+                TimelineEntry(
+                    opinion.referral_decided_on,
+                    f"Referral {opinion.get_referral_status_display().lower()}",
+                )
+            )
+        for call in opinion.calls.all():
+            entries.append(TimelineEntry(call.called_on, "Called the insurer"))
+        if opinion.appointment_at:
+            entries.append(
+                TimelineEntry(timezone.localdate(opinion.appointment_at), "This appointment")
+            )
+    if case.treatment_start_by:
+        entries.append(TimelineEntry(case.treatment_start_by, "Proposed treatment would start by"))
+    return sorted(entries, key=lambda e: e.date)
+
+
+def build_packet(case: Case, user, *, paper: Paper = "a4", today: dt.date | None = None) -> Packet:
+    """Gather the packet for ``case`` as ``user`` downloads it; four queries whatever the size.
+
+    ``case`` comes from ``get_case`` with ``case.membership`` set for ``user``.
+    """
+    opinion = (
+        Opinion.objects.filter(case=case)
+        .order_by("-number")
+        .prefetch_related(
+            Prefetch("records", queryset=RecordItem.objects.order_by("position", "id")),
+            Prefetch("questions", queryset=Question.objects.order_by("position", "id")),
+            "calls",
+        )
+        .first()
+    )
+    records = list(opinion.records.all()) if opinion else []
+    questions = list(opinion.questions.all()) if opinion else []
+    medications = list(case.medications.order_by("position", "id"))
+    memberships = (
+        Membership.objects.filter(case=case)
+        .exclude(authority_kind="")
+        .select_related("user")
+        .order_by("created_at")
+    )
+    today = today or timezone.localdate()
+    authorities = [
+        Authority(
+            name=_person_name(m.user),
+            kind=m.get_authority_kind_display(),
+            expires=m.authority_expires,
+            expired=bool(m.authority_expires and m.authority_expires < today),
+        )
+        for m in memberships
+    ]
+    return Packet(
+        case=case,
+        opinion=opinion,
+        medications=medications,
+        records=records,
+        questions=questions,
+        authorities=authorities,
+        brought_by=_brought_by(case, user),
+        printed_on=today,
+        paper=paper,
+        timeline=_timeline(case, opinion, records),
+    )
