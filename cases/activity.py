@@ -11,12 +11,14 @@ database and are never written to the console or the logs.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from cases.models import (
@@ -30,6 +32,7 @@ from cases.models import (
     Question,
     RecordItem,
 )
+from cases.services.sharing import display_name
 
 # Timestamps and list ordering are bookkeeping, not changes a family cares about; the
 # invitation nonce is a secret and must not be copied into the trail.
@@ -54,7 +57,13 @@ def _case_id_of(instance: models.Model) -> str | None:
 
 
 def _additional_data(self: models.Model) -> dict[str, Any]:
-    return {"case_id": _case_id_of(self)}
+    data: dict[str, Any] = {"case_id": _case_id_of(self)}
+    # Enough to name the person in the feed even after the membership is gone.
+    if isinstance(self, Membership):
+        data["user_id"] = self.user_id
+    elif isinstance(self, Invitation):
+        data["email"] = self.email
+    return data
 
 
 def register() -> None:
@@ -92,15 +101,6 @@ def record_packet_download(case: Case, user) -> LogEntry:
     )
 
 
-@dataclass(frozen=True)
-class Activity:
-    """One line of the feed."""
-
-    when: Any
-    who: str
-    text: str
-
-
 def for_case(case: Case) -> models.QuerySet[LogEntry]:
     """A case's trail, newest first, with what the feed needs in one query."""
     return (
@@ -108,3 +108,193 @@ def for_case(case: Case) -> models.QuerySet[LogEntry]:
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")
     )
+
+
+# The readable feed -------------------------------------------------------------------
+
+THINGS = {
+    RecordItem: "record",
+    Medication: "medication",
+    Question: "question",
+    InsuranceCall: "insurance call",
+    FollowUpAction: "follow-up action",
+}
+# Values too long for a sentence, or not for showing on a screen.
+NO_VALUES = {"member_id"}
+MAX_VALUE = 80
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One line of the feed."""
+
+    when: dt.datetime
+    who: str
+    text: str
+
+
+def describe_page(entries: list[LogEntry]) -> list[Activity]:
+    """Plain sentences for a page of entries, in two queries whatever its length."""
+    from django.contrib.auth import get_user_model
+
+    user_ids = {
+        e.additional_data.get("user_id")
+        for e in entries
+        if e.additional_data and e.additional_data.get("user_id")
+    }
+    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+    return [
+        Activity(when=e.timestamp, who=display_name(e.actor), text=describe(e, users))
+        for e in entries
+    ]
+
+
+def describe(entry: LogEntry, users: dict[int, Any]) -> str:
+    model = entry.content_type.model_class()
+    who = display_name(entry.actor)
+    data = entry.additional_data or {}
+    changes = entry.changes_dict or {}
+    Action = LogEntry.Action
+
+    if entry.action == Action.ACCESS:
+        return f"{who} downloaded the packet"
+    if model is Membership:
+        return _describe_membership(entry, who, users.get(data.get("user_id")), changes)
+    if model is Invitation:
+        return _describe_invitation(entry, who, data.get("email", "someone"), changes)
+    if model is Case:
+        if entry.action == Action.CREATE:
+            return f"{who} started this case"
+        if entry.action == Action.DELETE:
+            return f"{who} deleted this case"
+        return _describe_update(who, model, changes, where="")
+    if model is Opinion:
+        name = entry.object_repr.lower()
+        if entry.action == Action.CREATE:
+            return f"{who} started the {name}"
+        if entry.action == Action.DELETE:
+            return f"{who} removed the {name}"
+        return _describe_update(who, model, changes, where=f" in the {name}")
+    thing = THINGS.get(model, "item")
+    name = _short(entry.object_repr)
+    if entry.action == Action.CREATE:
+        return f"{who} added the {thing} ‘{name}’"
+    if entry.action == Action.DELETE:
+        return f"{who} removed the {thing} ‘{name}’"
+    if model is FollowUpAction and set(changes) == {"done"}:
+        state = "done" if changes["done"][1] == "True" else "not done"
+        return f"{who} marked ‘{name}’ as {state}"
+    return _describe_update(who, model, changes, where=f" of ‘{name}’")
+
+
+def _describe_membership(entry: LogEntry, who: str, member, changes: dict) -> str:
+    name = display_name(member) if member else "a former member"
+    Action = LogEntry.Action
+    if entry.action == Action.CREATE:
+        role = _value(Membership, "role", changes.get("role", [None, ""])[1])
+        if member and entry.actor_id == member.pk:
+            return f"{name} joined the case as {_article(role)}"
+        return f"{who} gave {name} access as {_article(role)}"
+    if entry.action == Action.DELETE:
+        if member and entry.actor_id == member.pk:
+            return f"{name} left the case"
+        return f"{who} removed {name} from the case"
+    return _describe_update(who, Membership, changes, where="", owner=f"{name}’s")
+
+
+def _describe_invitation(entry: LogEntry, who: str, email: str, changes: dict) -> str:
+    Action = LogEntry.Action
+    if entry.action == Action.CREATE:
+        role = _value(Invitation, "role", changes.get("role", [None, ""])[1])
+        return f"{who} invited {email} as {_article(role)}"
+    if entry.action == Action.DELETE:
+        return f"{who} deleted the invitation to {email}"
+    if _set(changes, "accepted_at"):
+        return f"{who} accepted the invitation sent to {email}"
+    if _set(changes, "cancelled_at"):
+        return f"{who} cancelled the invitation to {email}"
+    return f"{who} sent the invitation to {email}"
+
+
+def _set(changes: dict, field: str) -> bool:
+    return field in changes and _blank(changes[field][0]) and not _blank(changes[field][1])
+
+
+def _describe_update(
+    who: str, model: type[models.Model], changes: dict, *, where: str, owner: str = "the"
+) -> str:
+    clauses = []
+    for field_name, (old, new) in changes.items():
+        try:
+            field = model._meta.get_field(field_name)
+        except FieldDoesNotExist:  # a field since removed from the model
+            continue
+        label = _label(field)
+        subject = f"{owner} {label}{where}"
+        if not _shows_values(field):
+            clauses.append(f"changed {subject}")
+        elif _blank(new):
+            clauses.append(f"cleared {subject}")
+        elif _blank(old):
+            clauses.append(f"set {subject} to {_value(model, field_name, new)}")
+        else:
+            old_v, new_v = _value(model, field_name, old), _value(model, field_name, new)
+            clauses.append(f"changed {subject} from {old_v} to {new_v}")
+    if not clauses:
+        return f"{who} made a change"
+    if len(clauses) > 1:
+        return f"{who} " + ", ".join(clauses[:-1]) + " and " + clauses[-1]
+    return f"{who} {clauses[0]}"
+
+
+def _label(field: models.Field) -> str:
+    label = str(field.verbose_name)
+    # Lower-case the first word unless it is an acronym such as "HIPAA" or "ID".
+    first = label.split(" ", 1)[0]
+    if first.isupper() and len(first) > 1:
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _shows_values(field: models.Field) -> bool:
+    return not (
+        field.name in NO_VALUES
+        or isinstance(field, models.TextField | models.JSONField | models.ForeignKey)
+    )
+
+
+def _blank(value: Any) -> bool:
+    return value in (None, "", "None")
+
+
+def _value(model: type[models.Model], field_name: str, raw: Any) -> str:
+    """A stored value in words: choice labels, dates in full, yes or no."""
+    if _blank(raw):
+        return "nothing"
+    field = model._meta.get_field(field_name)
+    raw = str(raw)
+    if field.choices:
+        label = str(dict(field.flatchoices).get(raw, raw))
+        first = label.split(" ", 1)[0]
+        return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
+    if isinstance(field, models.BooleanField):
+        return "yes" if raw == "True" else "no"
+    if isinstance(field, models.DateTimeField):
+        try:
+            return f"{dt.datetime.fromisoformat(raw):%-d %B %Y at %H:%M}"
+        except ValueError:
+            return raw
+    if isinstance(field, models.DateField):
+        try:
+            return f"{dt.date.fromisoformat(raw):%-d %B %Y}"
+        except ValueError:
+            return raw
+    return f"‘{_short(raw)}’"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
+
+
+def _article(role: str) -> str:
+    return f"an {role}" if role[:1] in "aeiou" else f"a {role}"

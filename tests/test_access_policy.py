@@ -6,6 +6,7 @@ file cannot fill, the test fails and asks for it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -13,8 +14,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.models import Membership
 
-# POST endpoints a viewer may use: leaving a case is not a change to its data.
-VIEWER_MAY_POST = {"case_leave"}
+
+def _book_appointment(case) -> None:
+    opinion = case.current_opinion()
+    opinion.appointment_at = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+    opinion.save()
+
+
+# URLs that only exist once the case holds something (a calendar file needs a booking).
+PRECONDITIONS = {"appointment_ics": _book_appointment}
+
+# POST endpoints a viewer may use: leaving a case, and noting the authority they hold
+# themselves, are about the viewer, not changes to the case's data.
+VIEWER_MAY_POST = {"case_leave", "my_authority"}
 
 
 def _walk(patterns, prefix: str = "") -> Iterator[URLPattern]:
@@ -48,7 +60,7 @@ def _kwargs_for(name: str, case) -> dict:
         "record_id": lambda: opinion.records.first().pk,
         "medication_id": lambda: case.medications.get_or_create(name="Tamoxifen")[0].pk,
         "question_id": lambda: opinion.questions.get_or_create(text="How urgent is it?")[0].pk,
-        "call_id": lambda: opinion.calls.get_or_create(called_on="2026-11-01")[0].pk,
+        "call_id": lambda: opinion.calls.get_or_create(called_on=dt.date(2026, 11, 1))[0].pk,
         "action_id": lambda: opinion.actions.get_or_create(description="Book the MRI")[0].pk,
         "member_id": lambda: Membership.objects.filter(case=case, role="viewer").first().pk,
         "invitation_id": lambda: (
@@ -58,6 +70,8 @@ def _kwargs_for(name: str, case) -> dict:
         ),
         "step": lambda: "1",
     }
+    if name in PRECONDITIONS:
+        PRECONDITIONS[name](case)
     pattern = get_resolver().reverse_dict.getlist(name)
     converters = set()
     for possibility, _pattern, _defaults, _conv in pattern:
@@ -113,12 +127,13 @@ def test_removed_member_gets_404(viewer_client, viewer, case, name):
 @pytest.mark.parametrize("name", URL_NAMES)
 def test_viewer_cannot_write(viewer_client, case, name):
     url = reverse(name, kwargs=_kwargs_for(name, case))
+    # GET first: a viewer's allowed POST (leaving) ends their access.
+    assert viewer_client.get(url).status_code in (200, 403, 405), name
     status = viewer_client.post(url).status_code
     if name in VIEWER_MAY_POST:
         assert status != 404
     else:
         assert status in (403, 405), (name, status)
-    assert viewer_client.get(url).status_code in (200, 403, 405), name
 
 
 @pytest.mark.django_db
@@ -126,3 +141,41 @@ def test_viewer_cannot_write(viewer_client, case, name):
 def test_owner_can_reach_every_case_url(owner_client, case, name):
     url = reverse(name, kwargs=_kwargs_for(name, case))
     assert owner_client.get(url).status_code in (200, 302, 405), name
+
+
+# Sharing and deletion are the owner's alone: an editor (Bob, the caregiver) gets 403.
+OWNER_ONLY = {
+    "case_delete",
+    "case_invite",
+    "invitation_resend",
+    "invitation_cancel",
+    "member_role",
+    "member_remove",
+    "member_transfer",
+    "member_authority",
+}
+# Sharing URLs any member may use: the rest of cases.urls.sharing must be owner-only.
+SHARING_FOR_MEMBERS = {"case_members", "case_leave", "my_authority", "case_activity"}
+
+
+def test_every_sharing_url_is_owner_only_unless_listed():
+    from cases.urls.sharing import urlpatterns
+
+    names = {p.name for p in urlpatterns}
+    assert names - SHARING_FOR_MEMBERS <= OWNER_ONLY, names - SHARING_FOR_MEMBERS - OWNER_ONLY
+    assert OWNER_ONLY <= set(URL_NAMES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(OWNER_ONLY))
+def test_editor_is_refused_owner_only_urls(caregiver_client, case, name):
+    url = reverse(name, kwargs=_kwargs_for(name, case))
+    assert caregiver_client.get(url).status_code in (403, 405), name
+    assert caregiver_client.post(url).status_code == 403, name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(set(URL_NAMES) - OWNER_ONLY))
+def test_editor_reaches_every_other_case_url(caregiver_client, case, name):
+    url = reverse(name, kwargs=_kwargs_for(name, case))
+    assert caregiver_client.get(url).status_code in (200, 302, 405), name

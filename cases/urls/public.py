@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""URLs outside any case: the invitation link. The token carries no health data."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from cases.views import invitations
+
+urlpatterns = [
+    path("invitations/<str:token>/", invitations.landing, name="invitation_landing"),
+    path("invitations/<str:token>/accept/", invitations.accept, name="invitation_accept"),
+]

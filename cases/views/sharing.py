@@ -1,12 +1,244 @@
+"""Who has access to a case: members, roles, invitations, authority on file, leaving."""
+
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cases.models import Case, Opinion
+from cases.access import Need, get_case, get_in_case
+from cases.forms.sharing import AuthorityForm, InviteForm, RoleForm
+from cases.htmx import saved
+from cases.models import Case, Invitation, Membership, Opinion
+from cases.services import sharing
+from cases.services.sharing import SharingError, display_name
+
+MEMBERS = "cases/sharing/members.html"
+
+
+def _members(case: Case) -> list[Membership]:
+    return list(case.memberships.select_related("user", "invited_by").order_by("created_at"))
 
 
 def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
-    """What this concern's panel on the case page needs."""
-    return {}
+    """The case page's sharing panel: who has access, and authority running out."""
+    members = _members(case)
+    return {
+        "sharing_members": members,
+        "authority_warnings": sharing.authority_warnings(members),
+    }
+
+
+def _members_context(case: Case) -> dict[str, Any]:
+    members = _members(case)
+    invitations = (
+        list(case.invitations.filter(accepted_at=None, cancelled_at=None).order_by("created_at"))
+        if case.membership.is_owner
+        else []
+    )
+    return {
+        "case": case,
+        "members": members,
+        "invitations": invitations,
+        "authority_warnings": sharing.authority_warnings(members),
+        "can_manage": case.membership.is_owner,
+    }
+
+
+@require_safe
+def members(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = get_case(request, case_id, Need.VIEW)
+    return render(request, MEMBERS, _members_context(case))
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = get_case(request, case_id, Need.OWN)
+    form = InviteForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        sharing.invite(request, case, **form.cleaned_data)
+        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        return redirect("case_members", case_id=case.pk)
+    return render(request, "cases/sharing/invite.html", {"case": case, "form": form})
+
+
+def _invitation(case: Case, invitation_id: int) -> Invitation:
+    return get_in_case(case, Invitation.objects.all(), invitation_id)
+
+
+def _after_invitation_change(request: HttpRequest, case: Case, message: str) -> HttpResponse:
+    return saved(
+        request,
+        message=message,
+        redirect_to=reverse("case_members", kwargs={"case_id": case.pk}),
+        template=MEMBERS,
+        partial="invitations",
+        context=_members_context(case),
+    )
+
+
+@require_POST
+def invitation_resend(request: HttpRequest, case_id: uuid.UUID, invitation_id: int) -> HttpResponse:
+    case = get_case(request, case_id, Need.OWN)
+    invitation = _invitation(case, invitation_id)
+    try:
+        sharing.resend(request, invitation)
+    except SharingError as exc:
+        messages.error(request, str(exc))
+        return redirect("case_members", case_id=case.pk)
+    return _after_invitation_change(
+        request,
+        case,
+        f"Invitation sent again to {invitation.email}. The earlier link no longer works.",
+    )
+
+
+@require_POST
+def invitation_cancel(request: HttpRequest, case_id: uuid.UUID, invitation_id: int) -> HttpResponse:
+    case = get_case(request, case_id, Need.OWN)
+    invitation = _invitation(case, invitation_id)
+    try:
+        sharing.cancel(invitation)
+    except SharingError as exc:
+        messages.error(request, str(exc))
+        return redirect("case_members", case_id=case.pk)
+    return _after_invitation_change(
+        request, case, f"Invitation to {invitation.email} cancelled. The link no longer works."
+    )
+
+
+def _member(case: Case, member_id: int) -> Membership:
+    return get_in_case(case, Membership.objects.select_related("user"), member_id)
+
+
+def _refuse(request: HttpRequest, case: Case, exc: SharingError) -> HttpResponse:
+    messages.error(request, str(exc))
+    return redirect("case_members", case_id=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def member_role(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> HttpResponse:
+    case = get_case(request, case_id, Need.OWN)
+    member = _member(case, member_id)
+    try:
+        sharing.check_can_change(member, request.user)
+    except SharingError as exc:
+        return _refuse(request, case, exc)
+    form = RoleForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid() and form.save_guarded():
+        messages.success(
+            request, f"{display_name(member.user)} is now {member.get_role_display().lower()}."
+        )
+        return redirect("case_members", case_id=case.pk)
+    context = {"case": case, "member": member, "form": form, "name": display_name(member.user)}
+    return render(request, "cases/sharing/role.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> HttpResponse:
+    case = get_case(request, case_id, Need.OWN)
+    member = _member(case, member_id)
+    name = display_name(member.user)
+    if request.method == "POST":
+        try:
+            sharing.remove(member, request.user)
+        except SharingError as exc:
+            return _refuse(request, case, exc)
+        messages.success(request, f"{name} no longer has access to this case.")
+        return redirect("case_members", case_id=case.pk)
+    return render(
+        request,
+        "cases/sharing/confirm.html",
+        {
+            "case": case,
+            "title": f"Remove {name} from this case?",
+            "body": f"{name} will no longer be able to see this case. "
+            "You can invite them again later.",
+            "button": f"Yes, remove {name}",
+            "warning": True,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_transfer(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> HttpResponse:
+    case = get_case(request, case_id, Need.OWN)
+    member = _member(case, member_id)
+    name = display_name(member.user)
+    if request.method == "POST":
+        try:
+            sharing.transfer_ownership(case, from_user=request.user, to=member)
+        except SharingError as exc:
+            return _refuse(request, case, exc)
+        messages.success(request, f"{name} is now the owner. You can still edit the case.")
+        return redirect("case_members", case_id=case.pk)
+    return render(
+        request,
+        "cases/sharing/confirm.html",
+        {
+            "case": case,
+            "title": f"Make {name} the owner of this case?",
+            "body": f"{name} will decide who has access and can delete the case. "
+            "You will stay on as an editor.",
+            "button": f"Yes, make {name} the owner",
+            "warning": False,
+        },
+    )
+
+
+def _authority(request: HttpRequest, case: Case, member: Membership, own: bool) -> HttpResponse:
+    form = AuthorityForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid() and form.save_guarded():
+        messages.success(request, "Authority on file saved.")
+        return redirect("case_members", case_id=case.pk)
+    context = {"case": case, "member": member, "form": form, "own": own}
+    context["name"] = display_name(member.user)
+    return render(request, "cases/sharing/authority.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def member_authority(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> HttpResponse:
+    case = get_case(request, case_id, Need.OWN)
+    member = _member(case, member_id)
+    return _authority(request, case, member, own=member.user_id == request.user.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def my_authority(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Any member may record the authority they hold themselves."""
+    case = get_case(request, case_id, Need.VIEW)
+    return _authority(request, case, case.membership, own=True)
+
+
+@require_http_methods(["GET", "POST"])
+def leave(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = get_case(request, case_id, Need.VIEW)
+    if request.method == "POST":
+        try:
+            sharing.leave(case.membership)
+        except SharingError as exc:
+            return _refuse(request, case, exc)
+        messages.success(request, f"You have left the case for {case.patient_name}.")
+        return redirect("dashboard")
+    try:
+        sharing.check_can_leave(case.membership)
+        blocked = ""
+    except SharingError as exc:
+        blocked = str(exc)
+    return render(
+        request,
+        "cases/sharing/confirm.html",
+        {
+            "case": case,
+            "title": "Leave this case?",
+            "body": "You will no longer be able to see this case. The owner can invite you again.",
+            "button": "Yes, leave this case",
+            "warning": True,
+            "blocked": blocked,
+        },
+    )

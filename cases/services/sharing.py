@@ -1,0 +1,234 @@
+"""Sharing a case: invitations by email, roles, ownership, leaving.
+
+An invitation link is a signed token holding only the invitation's id and nonce. It
+expires after seven days, works once, and dies when the invitation is resent (new
+nonce) or cancelled. Accepting needs an account signed in with the invited address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, Invitation, Membership, Role
+from cases.models.sharing import _nonce
+
+INVITATION_SALT = "cases.invitation"
+INVITATION_MAX_AGE = dt.timedelta(days=7)
+AUTHORITY_WARN_DAYS = 30
+
+
+class SharingError(Exception):
+    """A sharing action that would break a rule; the message is shown to the person."""
+
+
+class LinkProblem(enum.Enum):
+    INVALID = "invalid"
+    EXPIRED = "expired"
+    USED = "used"
+    CANCELLED = "cancelled"
+    REPLACED = "replaced"
+
+
+class BadInvitationLink(Exception):
+    def __init__(self, problem: LinkProblem, invitation: Invitation | None = None) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.invitation = invitation
+
+
+def display_name(user: AbstractBaseUser | None) -> str:
+    """How a person is named to the others on a case."""
+    if user is None:
+        return "Someone"
+    return user.get_full_name() or user.email or user.get_username()
+
+
+# Invitations ---------------------------------------------------------------------------
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The pending invitation a link stands for, or BadInvitationLink saying why not."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.SignatureExpired:
+        raise BadInvitationLink(LinkProblem.EXPIRED) from None
+    except signing.BadSignature:
+        raise BadInvitationLink(LinkProblem.INVALID) from None
+    if not isinstance(data, dict):
+        raise BadInvitationLink(LinkProblem.INVALID)
+    invitation = (
+        Invitation.objects.select_related("case", "invited_by").filter(pk=data.get("i")).first()
+    )
+    if invitation is None:
+        raise BadInvitationLink(LinkProblem.INVALID)
+    if invitation.accepted_at:
+        raise BadInvitationLink(LinkProblem.USED, invitation)
+    if invitation.cancelled_at:
+        raise BadInvitationLink(LinkProblem.CANCELLED, invitation)
+    if invitation.nonce != data.get("n"):
+        raise BadInvitationLink(LinkProblem.REPLACED, invitation)
+    return invitation
+
+
+def send_invitation(request: HttpRequest, invitation: Invitation) -> None:
+    """Email the link. The message names the inviter only: no patient, no diagnosis."""
+    link = request.build_absolute_uri(
+        reverse("invitation_landing", kwargs={"token": invitation_token(invitation)})
+    )
+    inviter = display_name(invitation.invited_by)
+    context = {
+        "inviter": inviter,
+        "link": link,
+        "role": invitation.get_role_display().lower(),
+        "days": INVITATION_MAX_AGE.days,
+    }
+    send_mail(
+        subject=f"{inviter} invited you to help with a case on Second Opinion",
+        message=render_to_string("emails/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+
+
+def invite(request: HttpRequest, case: Case, *, email: str, role: str) -> Invitation:
+    invitation = Invitation.objects.create(
+        case=case, email=email.strip().lower(), role=role, invited_by=request.user
+    )
+    send_invitation(request, invitation)
+    return invitation
+
+
+def resend(request: HttpRequest, invitation: Invitation) -> None:
+    """A fresh link; the old one stops working because its nonce no longer matches."""
+    if not invitation.is_pending:
+        raise SharingError("This invitation has already been accepted or cancelled.")
+    invitation.nonce = _nonce()
+    invitation.save(update_fields=["nonce"])
+    send_invitation(request, invitation)
+
+
+def cancel(invitation: Invitation) -> None:
+    if not invitation.is_pending:
+        raise SharingError("This invitation has already been accepted or cancelled.")
+    invitation.cancelled_at = timezone.now()
+    invitation.save(update_fields=["cancelled_at"])
+
+
+def email_matches(user: AbstractBaseUser, email: str) -> bool:
+    """Is ``email`` one of the user's addresses? Case does not matter in addresses here."""
+    from allauth.account.models import EmailAddress
+
+    wanted = email.strip().lower()
+    if (user.email or "").lower() == wanted:
+        return True
+    return EmailAddress.objects.filter(user=user, email__iexact=wanted).exists()
+
+
+@transaction.atomic
+def accept(invitation: Invitation, user: AbstractBaseUser) -> Membership:
+    """Give ``user`` the invited role. Never lowers a role the person already has."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise BadInvitationLink(
+            LinkProblem.USED if invitation.accepted_at else LinkProblem.CANCELLED, invitation
+        )
+    if not email_matches(user, invitation.email):
+        raise SharingError(
+            "This invitation was sent to a different email address. Nothing has been shared "
+            "with this account. Sign out, then sign in or create an account with the address "
+            "the invitation was sent to."
+        )
+    membership, created = Membership.objects.get_or_create(
+        case=invitation.case,
+        user=user,
+        defaults={"role": invitation.role, "invited_by": invitation.invited_by},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+# Members -------------------------------------------------------------------------------
+
+
+def _other_owners(membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(case_id=membership.case_id, role=Role.OWNER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def check_can_change(membership: Membership, by: AbstractBaseUser) -> None:
+    """The owner manages others; their own membership changes only by transfer or leaving."""
+    if membership.user_id == by.pk:
+        raise SharingError(
+            "You cannot change your own access here. To hand the case over, make someone "
+            "else the owner."
+        )
+    if membership.role == Role.OWNER and not _other_owners(membership):
+        raise SharingError("A case must always have an owner.")
+
+
+def remove(membership: Membership, by: AbstractBaseUser) -> None:
+    check_can_change(membership, by)
+    membership.delete()
+
+
+@transaction.atomic
+def transfer_ownership(case: Case, *, from_user: AbstractBaseUser, to: Membership) -> None:
+    """``to`` becomes the owner; the old owner stays on as an editor."""
+    if to.user_id == from_user.pk:
+        raise SharingError("You are already the owner.")
+    current = Membership.objects.select_for_update().get(case=case, user=from_user)
+    to.role = Role.OWNER
+    to.save(update_fields=["role"])
+    current.role = Role.EDITOR
+    current.save(update_fields=["role"])
+
+
+def check_can_leave(membership: Membership) -> None:
+    if membership.role == Role.OWNER and not _other_owners(membership):
+        raise SharingError(
+            "You are the only owner of this case, so you cannot leave it. Make someone else "
+            "the owner first, or delete the case."
+        )
+
+
+@transaction.atomic
+def leave(membership: Membership) -> None:
+    check_can_leave(membership)
+    membership.delete()
+
+
+# Authority on file ---------------------------------------------------------------------
+
+
+def authority_warnings(memberships, today: dt.date | None = None) -> list[dict]:
+    """Members whose authority expires within 30 days or has expired."""
+    today = today or timezone.localdate()
+    warnings = []
+    for m in memberships:
+        if not m.authority_kind or m.authority_expires is None:
+            continue
+        days = (m.authority_expires - today).days
+        if days <= AUTHORITY_WARN_DAYS:
+            warnings.append({"membership": m, "days": days, "expired": days < 0})
+    return warnings

@@ -1,0 +1,108 @@
+"""The invitation link: a public landing page, then acceptance by the invited address.
+
+The landing page is reachable without an account, so it says nothing about the
+patient: only who sent the invitation and the role offered.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from cases.models import Membership
+from cases.services import sharing
+from cases.services.sharing import BadInvitationLink, LinkProblem, SharingError, display_name
+
+PROBLEMS = {
+    LinkProblem.INVALID: (
+        "This invitation link does not work",
+        "The link may be incomplete. Check that you copied all of it from the email, or ask "
+        "the person who invited you to send it again.",
+        404,
+    ),
+    LinkProblem.EXPIRED: (
+        "This invitation has expired",
+        "Invitation links work for 7 days. Ask the person who invited you to send it again.",
+        410,
+    ),
+    LinkProblem.REPLACED: (
+        "This invitation link has been replaced",
+        "A newer invitation was sent. Use the link in the most recent email.",
+        410,
+    ),
+    LinkProblem.USED: (
+        "This invitation has already been used",
+        "Each invitation link works once. If it was you who accepted it, sign in to see the "
+        "case under Your cases.",
+        410,
+    ),
+    LinkProblem.CANCELLED: (
+        "This invitation was cancelled",
+        "Ask the person who invited you if they still want to share the case with you.",
+        410,
+    ),
+}
+
+
+def _problem(request: HttpRequest, exc: BadInvitationLink) -> HttpResponse:
+    title, body, status = PROBLEMS[exc.problem]
+    context = {"title": title, "body": body}
+    return render(request, "cases/sharing/invitation_problem.html", context, status=status)
+
+
+@login_not_required
+@require_safe
+def landing(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = sharing.invitation_from_token(token)
+    except BadInvitationLink as exc:
+        if exc.problem is LinkProblem.USED and request.user.is_authenticated:
+            # The person who accepted comes back through the old link: take them in.
+            invitation = exc.invitation
+            if Membership.objects.filter(case=invitation.case, user=request.user).exists():
+                return redirect(invitation.case)
+        return _problem(request, exc)
+    here = reverse("invitation_landing", kwargs={"token": token})
+    context = {
+        "invitation": invitation,
+        "token": token,
+        "inviter": display_name(invitation.invited_by),
+        "role": invitation.get_role_display().lower(),
+    }
+    if request.user.is_authenticated:
+        context["matches"] = sharing.email_matches(request.user, invitation.email)
+    else:
+        # allauth prefills the sign-up form with this address and, since the link
+        # reached that mailbox, treats it as verified.
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        context["signup_url"] = reverse("account_signup") + "?" + urlencode({"next": here})
+        context["login_url"] = reverse("account_login") + "?" + urlencode({"next": here})
+    return render(request, "cases/sharing/invitation.html", context)
+
+
+@require_POST
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = sharing.invitation_from_token(token)
+        membership = sharing.accept(invitation, request.user)
+    except BadInvitationLink as exc:
+        return _problem(request, exc)
+    except SharingError as exc:
+        return render(
+            request,
+            "cases/sharing/invitation_problem.html",
+            {"title": "This invitation is for someone else", "body": str(exc)},
+            status=403,
+        )
+    messages.success(
+        request,
+        f"You now have access to this case as {membership.get_role_display().lower()}.",
+    )
+    return redirect(membership.case)
