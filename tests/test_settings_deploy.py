@@ -1,0 +1,88 @@
+"""Production settings: `check --deploy` is clean, no secret stops the app, SQLite is tuned."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+# Settings read from the environment only: drop what the test run or a developer set.
+_OURS = {
+    "DJANGO_SETTINGS_MODULE",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "CACHE_URL",
+    "EMAIL_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+}
+
+
+def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in _OURS}
+    base.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "secondopinion.settings",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        }
+    )
+    base.update(env)
+    return subprocess.run(
+        [sys.executable, str(BASE_DIR / "manage.py"), *args],
+        cwd=BASE_DIR,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env() -> dict[str, str]:
+    return {
+        "DEBUG": "False",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "secondopinion.example.org",
+    }
+
+
+def test_check_deploy_is_clean_with_production_variables(tmp_path):
+    env = production_env()
+    result = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "WARNINGS" not in output
+    assert "?: (security" not in output
+    assert "no issues" in output
+
+
+def test_app_refuses_to_start_without_a_real_secret_key(tmp_path):
+    for secret in ("", "too-short", "django-insecure-development-only-never-in-production"):
+        env = {**production_env(), "SECRET_KEY": secret}
+        result = run_manage(tmp_path, "check", **env)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured" in result.stderr
+        assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions_and_a_busy_timeout(tmp_path):
+    script = (
+        "import json; from django.db import connection\n"
+        "c = connection.cursor()\n"
+        "mode = c.execute('PRAGMA journal_mode').fetchone()[0]\n"
+        "busy = c.execute('PRAGMA busy_timeout').fetchone()[0]\n"
+        "opts = connection.settings_dict['OPTIONS']\n"
+        "print(json.dumps({'mode': mode, 'busy': busy, 'tx': opts['transaction_mode']}))\n"
+    )
+    result = run_manage(tmp_path, "shell", "-c", script, **production_env())
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found == {"mode": "wal", "busy": 20000, "tx": "IMMEDIATE"}
