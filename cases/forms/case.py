@@ -1,9 +1,14 @@
+"""Forms for starting a case and for each section of its details."""
+
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 
 from cases.concurrency import GuardedModelForm
-from cases.models import Case
+from cases.models import Case, Reason
 
 
 class DateInput(forms.DateInput):
@@ -11,6 +16,14 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+DATE_INVALID = "Enter a real date, for example 27 3 2025"
+
+
+def not_in_future(value: dt.date | None, message: str) -> None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(message)
 
 
 class NewCaseForm(forms.ModelForm):
@@ -31,9 +44,129 @@ class NewCaseForm(forms.ModelForm):
 
 
 class CaseAboutForm(GuardedModelForm):
+    """About the person the case is for."""
+
     class Meta:
         model = Case
-        fields = ["patient_name", "patient_dob", "relationship", "condition", "notes"]
+        fields = ["patient_name", "patient_dob", "relationship", "notes"]
         widgets = {"relationship": forms.RadioSelect, "patient_dob": DateInput}
-        help_texts = {"patient_dob": "Hospitals use it to find the right records."}
-        error_messages = NewCaseForm.Meta.error_messages
+        help_texts = {
+            "patient_dob": "Hospitals use it to find the right records.",
+            "notes": "Anything else worth keeping with the case.",
+        }
+        error_messages = {
+            "patient_name": NewCaseForm.Meta.error_messages["patient_name"],
+            "patient_dob": {"invalid": DATE_INVALID},
+        }
+
+    def clean_patient_dob(self) -> dt.date | None:
+        dob = self.cleaned_data.get("patient_dob")
+        not_in_future(dob, "Date of birth must be today or in the past")
+        if dob and dob.year < 1900:
+            raise forms.ValidationError("Date of birth must be after 1900")
+        return dob
+
+
+class DiagnosisForm(GuardedModelForm):
+    """The diagnosis as the first provider gave it, and who gave it."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "condition",
+            "prognosis",
+            "diagnosed_by_name",
+            "diagnosed_by_specialty",
+            "diagnosed_by_facility",
+            "diagnosed_by_contact",
+            "diagnosed_on",
+        ]
+        widgets = {"diagnosed_on": DateInput, "prognosis": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "condition": NewCaseForm.Meta.help_texts["condition"],
+            "prognosis": "In the words you heard, if you were told one.",
+        }
+        error_messages = {
+            "condition": NewCaseForm.Meta.error_messages["condition"],
+            "diagnosed_on": {"invalid": DATE_INVALID},
+        }
+
+    def clean_diagnosed_on(self) -> dt.date | None:
+        value = self.cleaned_data.get("diagnosed_on")
+        not_in_future(value, "The date of the diagnosis must be today or in the past")
+        dob = self.instance.patient_dob
+        if value and dob and value < dob:
+            raise forms.ValidationError("The date of the diagnosis must be after the date of birth")
+        return value
+
+
+class TreatmentForm(GuardedModelForm):
+    """The treatment the first provider proposed, and how soon."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "treatment_kind",
+            "treatment_description",
+            "treatment_urgency",
+            "treatment_start_by",
+        ]
+        widgets = {
+            "treatment_kind": forms.RadioSelect,
+            "treatment_urgency": forms.RadioSelect,
+            "treatment_start_by": DateInput,
+            "treatment_description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "treatment_start_by": (
+                "If a date was set. We will warn you if the second opinion would come after it."
+            ),
+        }
+        error_messages = {"treatment_start_by": {"invalid": DATE_INVALID}}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Radio lists read better without Django's dashed blank option.
+        for name in ("treatment_kind", "treatment_urgency"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+
+    def clean_treatment_start_by(self) -> dt.date | None:
+        value = self.cleaned_data.get("treatment_start_by")
+        diagnosed = self.instance.diagnosed_on
+        if value and diagnosed and value < diagnosed:
+            raise forms.ValidationError(
+                "The start date must be on or after the date of the diagnosis"
+            )
+        return value
+
+
+class ReasonsForm(GuardedModelForm):
+    """Why another opinion: the article's six reasons, several at once, or another."""
+
+    reasons = forms.MultipleChoiceField(
+        label="Why are you seeking another opinion?",
+        choices=Reason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply.",
+    )
+
+    class Meta:
+        model = Case
+        fields = ["reasons", "reasons_other"]
+        labels = {"reasons_other": "Your other reason"}
+        help_texts = {"reasons_other": "Only needed if you ticked “Another reason”."}
+
+    def clean_reasons(self) -> list[str]:
+        chosen = set(self.cleaned_data.get("reasons") or [])
+        # Stored in the article's order, whatever order the browser sent.
+        return [value for value, _ in Reason.choices if value in chosen]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        reasons = data.get("reasons") or []
+        if Reason.OTHER in reasons and not (data.get("reasons_other") or "").strip():
+            self.add_error("reasons_other", "Enter your other reason, or untick “Another reason”")
+        elif Reason.OTHER not in reasons and "reasons" in data:
+            data["reasons_other"] = ""
+        return data

@@ -1,0 +1,264 @@
+"""Forms for roadmap steps 1, 2 and 4, one per section of a step's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from cases.concurrency import GuardedModelForm
+from cases.forms.case import DATE_INVALID, DateInput, not_in_future
+from cases.models import Case, InformChoice, InsuranceCall, Opinion
+
+
+def _no_blank_choice(form: forms.BaseForm, *names: str) -> None:
+    """Radio lists read better without Django's dashed blank option."""
+    for name in names:
+        choices = form.fields[name].choices
+        form.fields[name].choices = [c for c in choices if c[0] or c[1] != "---------"]
+
+
+class MoneyField(forms.DecimalField):
+    """Dollars, accepting what people type: "$1,250.50", "1250", " 80 "."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("$", "").replace(",", "").strip()
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        # A text box with a numeric keyboard: number inputs drop "$" and commas.
+        return {"inputmode": "decimal", "autocomplete": "off"}
+
+
+MONEY_ERRORS = {
+    "invalid": "Enter an amount in dollars, for example 250 or 250.50",
+    "min_value": "The amount must be 0 or more",
+    "max_digits": "Enter an amount under $10,000,000",
+    "max_whole_digits": "Enter an amount under $10,000,000",
+    "max_decimal_places": "Enter the cents with no more than 2 digits, for example 250.50",
+}
+
+
+# Step 1 ---------------------------------------------------------------------------
+
+
+class ProviderForm(GuardedModelForm):
+    class Meta:
+        model = Case
+        fields = ["primary_provider_name", "primary_provider_contact"]
+        labels = {"primary_provider_name": "Your primary provider's name"}
+        help_texts = {"primary_provider_name": "The doctor who usually looks after you."}
+
+
+class InformForm(GuardedModelForm):
+    class Meta:
+        model = Case
+        fields = [
+            "inform_choice",
+            "informed_on",
+            "provider_response",
+            "provider_offered_records",
+            "provider_suggested_specialist",
+        ]
+        widgets = {
+            "inform_choice": forms.RadioSelect,
+            "informed_on": DateInput,
+            "provider_response": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"informed_on": "Leave blank if you have not told them yet."}
+        error_messages = {"informed_on": {"invalid": DATE_INVALID}}
+
+    def clean_informed_on(self) -> dt.date | None:
+        value = self.cleaned_data.get("informed_on")
+        not_in_future(value, "The date you told them must be today or in the past")
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("informed_on") and data.get("inform_choice") != InformChoice.TOLD:
+            self.add_error(
+                "inform_choice", "You gave a date you told them: choose “I have told them”"
+            )
+        return data
+
+
+# Step 2 ---------------------------------------------------------------------------
+
+
+class PolicyForm(GuardedModelForm):
+    class Meta:
+        model = Case
+        fields = ["insurer", "insurance_plan", "member_id", "insurer_phone"]
+        help_texts = {
+            "member_id": "On your insurance card. We only show its last 4 characters.",
+            "insurer_phone": "Usually on the back of the card.",
+        }
+        widgets = {
+            "member_id": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            "insurer_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+
+class CoverageForm(GuardedModelForm):
+    estimated_cost = MoneyField(
+        label="Estimated out-of-pocket cost",
+        required=False,
+        min_value=Decimal(0),
+        max_digits=9,
+        decimal_places=2,
+        help_text="In dollars, what your insurer said you would pay. For example 250.",
+        error_messages=MONEY_ERRORS,
+    )
+
+    class Meta:
+        model = Opinion
+        fields = ["coverage", "in_network", "estimated_cost"]
+        widgets = {"coverage": forms.RadioSelect, "in_network": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _no_blank_choice(self, "coverage", "in_network")
+
+
+class ReferralForm(GuardedModelForm):
+    class Meta:
+        model = Opinion
+        fields = [
+            "referral_status",
+            "referral_requested_on",
+            "referral_decided_on",
+            "referral_reference",
+        ]
+        labels = {"referral_status": "Do you need a referral?"}
+        widgets = {
+            "referral_status": forms.RadioSelect,
+            "referral_requested_on": DateInput,
+            "referral_decided_on": DateInput,
+        }
+        error_messages = {
+            "referral_requested_on": {"invalid": DATE_INVALID},
+            "referral_decided_on": {"invalid": DATE_INVALID},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _no_blank_choice(self, "referral_status")
+
+    def clean_referral_requested_on(self) -> dt.date | None:
+        value = self.cleaned_data.get("referral_requested_on")
+        not_in_future(value, "The date you asked for the referral must be today or in the past")
+        return value
+
+    def clean_referral_decided_on(self) -> dt.date | None:
+        value = self.cleaned_data.get("referral_decided_on")
+        not_in_future(value, "The date of the decision must be today or in the past")
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        asked, decided = data.get("referral_requested_on"), data.get("referral_decided_on")
+        if asked and decided and decided < asked:
+            self.add_error(
+                "referral_decided_on",
+                "The date of the decision must be on or after the date you asked",
+            )
+        return data
+
+
+class PriorAuthForm(GuardedModelForm):
+    class Meta:
+        model = Opinion
+        fields = ["prior_auth_status", "prior_auth_reference"]
+        labels = {"prior_auth_status": "Do you need prior authorization?"}
+        help_texts = {
+            "prior_auth_status": "Some insurers must approve the visit before it happens."
+        }
+        widgets = {"prior_auth_status": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _no_blank_choice(self, "prior_auth_status")
+
+
+class CallForm(forms.ModelForm):
+    """A new entry in the log of calls: new rows cannot conflict, so a plain ModelForm."""
+
+    class Meta:
+        model = InsuranceCall
+        fields = ["called_on", "spoke_with", "reference", "notes"]
+        widgets = {"called_on": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"reference": "Ask for one at the end of every call."}
+        error_messages = {
+            "called_on": {"required": "Enter the date of the call", "invalid": DATE_INVALID}
+        }
+
+    def clean_called_on(self) -> dt.date | None:
+        value = self.cleaned_data.get("called_on")
+        not_in_future(value, "The date of the call must be today or in the past")
+        return value
+
+
+# Step 4 ---------------------------------------------------------------------------
+
+
+class SpecialistForm(GuardedModelForm):
+    class Meta:
+        model = Opinion
+        fields = [
+            "specialist_name",
+            "specialist_specialty",
+            "specialist_institution",
+            "specialist_address",
+            "specialist_phone",
+        ]
+        widgets = {
+            "specialist_address": forms.Textarea(attrs={"rows": 3}),
+            "specialist_phone": forms.TextInput(attrs={"type": "tel"}),
+        }
+        help_texts = {
+            "specialist_specialty": "Ideally a specialist in the field of the diagnosis.",
+        }
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class AppointmentForm(GuardedModelForm):
+    class Meta:
+        model = Opinion
+        fields = ["appointment_at", "appointment_mode", "records_arrived", "will_ask_to_record"]
+        widgets = {
+            "appointment_at": DateTimeInput,
+            "appointment_mode": forms.RadioSelect,
+            "records_arrived": forms.RadioSelect,
+        }
+        help_texts = {
+            "appointment_at": "When you have booked it.",
+            "records_arrived": "Call the office a few days before to check.",
+            "will_ask_to_record": (
+                "Tip: a recording, made with the doctor's permission, helps you review what "
+                "was said later or share it with your family."
+            ),
+        }
+        error_messages = {
+            "appointment_at": {"invalid": "Enter a real date and time, for example 14 5 2026 10:30"}
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["appointment_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        _no_blank_choice(self, "appointment_mode", "records_arrived")
+
+    def clean_appointment_at(self) -> dt.datetime | None:
+        value = self.cleaned_data.get("appointment_at")
+        # Only a newly entered date must be ahead: a past appointment stays editable.
+        if value and "appointment_at" in self.changed_data and value < timezone.now():
+            raise forms.ValidationError("The appointment must be in the future")
+        return value

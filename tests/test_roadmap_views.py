@@ -1,0 +1,478 @@
+"""The case page, its detail sections and roadmap steps 1, 2 and 4, through the test client."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from cases.models import Case, InsuranceCall, Medication, Question, RecordItem
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+# A valid POST for every section, by URL name.
+VALID = {
+    "case_edit": {"patient_name": "Maria L. Lopez", "relationship": "self", "patient_dob": ""},
+    "case_edit_diagnosis": {
+        "condition": "Stage 1 breast cancer",
+        "diagnosed_by_name": "Dr Chen",
+        "diagnosed_on": "2026-10-01",
+    },
+    "case_edit_treatment": {
+        "treatment_kind": "surgery",
+        "treatment_description": "Mastectomy",
+        "treatment_urgency": "weeks",
+        "treatment_start_by": "2026-12-15",
+    },
+    "case_edit_reasons": {"reasons": ["less_invasive", "personal_comfort"]},
+    "inform_provider": {"primary_provider_name": "Dr Patel", "primary_provider_contact": "555"},
+    "inform_choice": {"inform_choice": "will_tell", "provider_response": ""},
+    "insurance_policy": {"insurer": "Acme Health", "member_id": "XJ123456789"},
+    "insurance_coverage": {
+        "coverage": "covered",
+        "in_network": "yes",
+        "estimated_cost": "$1,250.50",
+    },
+    "insurance_referral": {"referral_status": "requested", "referral_requested_on": "2026-11-02"},
+    "insurance_prior_auth": {"prior_auth_status": "not_needed"},
+    "appointment_specialist": {"specialist_name": "Dr Okafor", "specialist_institution": "UMC"},
+    "appointment_details": {"appointment_at": "2030-03-04T10:30", "appointment_mode": "in_person"},
+}
+
+
+def url(name: str, case: Case, **kw) -> str:
+    return reverse(name, kwargs={"case_id": case.pk, **kw})
+
+
+def version_of(client, name: str, case: Case) -> str:
+    return client.get(url(name, case)).context["form"].initial["version"]
+
+
+def post_section(client, name: str, case: Case, data: dict, **extra):
+    return client.post(
+        url(name, case), {**data, "version": version_of(client, name, case)}, **extra
+    )
+
+
+class TestCasePage:
+    def test_it_shows_the_four_steps_with_status_and_next_thing_to_do(self, owner_client, case):
+        response = owner_client.get(case.get_absolute_url())
+        html = response.content.decode()
+        assert response.status_code == 200
+        for title in (
+            "1. Inform your primary provider",
+            "2. Check insurance and referral",
+            "3. Request medical records",
+            "4. Schedule the appointment",
+        ):
+            assert title in html
+        assert "(optional, if you are comfortable)" in html
+        assert html.count(">Not started<") == 4
+        assert "Request the 6 records still needed." in html
+        assert url("records", case) in html
+
+    def test_it_lists_what_to_bring_with_ready_and_missing(self, owner_client, case):
+        opinion = case.current_opinion()
+        opinion.records.filter(kind="images").update(status="received")
+        Medication.objects.create(case=case, name="Tamoxifen")
+        html = owner_client.get(case.get_absolute_url()).content.decode()
+        assert "What to bring to the appointment" in html
+        assert "Imaging on disc or USB" in html
+        assert "1 medicine listed." in html
+        assert "No questions written yet." in html
+        assert html.count(">Ready<") == 2  # imaging and medications
+
+    def test_it_links_to_medications_and_questions_with_counts(self, owner_client, case):
+        Medication.objects.create(case=case, name="Tamoxifen")
+        Question.objects.create(opinion=case.current_opinion(), text="How urgent is it?")
+        html = owner_client.get(case.get_absolute_url()).content.decode()
+        assert f'href="{url("medications", case)}">Medications</a> (1 listed)' in html
+        assert f'href="{url("questions", case)}">Questions for the doctor</a> (1 written)' in html
+
+    def test_it_warns_plainly_when_the_appointment_is_after_treatment_would_start(
+        self, owner_client, case
+    ):
+        Case.objects.filter(pk=case.pk).update(treatment_start_by=dt.date(2030, 3, 1))
+        opinion = case.current_opinion()
+        opinion.appointment_at = timezone.make_aware(dt.datetime(2030, 3, 10, 9))
+        opinion.save()
+        html = owner_client.get(case.get_absolute_url()).content.decode()
+        assert "Time matters" in html
+        assert "is after the date treatment would start (1 March 2030)" in html
+
+    def test_it_warns_about_a_stalled_record(self, owner_client, case):
+        long_ago = timezone.localdate() - dt.timedelta(days=20)
+        case.current_opinion().records.filter(kind="labs").update(
+            status="requested", requested_on=long_ago
+        )
+        html = owner_client.get(case.get_absolute_url()).content.decode()
+        assert "requested more than 10 days ago and not received yet (Lab results)" in html
+
+    def test_it_summarises_the_case_details_with_change_links(self, owner_client, case):
+        Case.objects.filter(pk=case.pk).update(
+            reasons=["rare_condition", "other"], reasons_other="Gut"
+        )
+        html = owner_client.get(case.get_absolute_url()).content.decode()
+        for thing in ("details about the person", "diagnosis", "proposed treatment", "reasons"):
+            assert f'Change<span class="visually-hidden"> {thing}</span>' in html
+        assert "A rare or complex condition" in html
+        assert "<li>Gut</li>" in html
+
+    def test_viewer_sees_no_change_links(self, viewer_client, case):
+        html = viewer_client.get(case.get_absolute_url()).content.decode()
+        assert "Change<span" not in html
+
+    def test_query_count_is_the_same_with_1_and_with_50_items(
+        self, owner_client, case, django_assert_max_num_queries
+    ):
+        opinion = case.current_opinion()
+
+        def add(start: int, stop: int) -> None:
+            numbers = range(start, stop)
+            RecordItem.objects.bulk_create(
+                RecordItem(opinion=opinion, name=f"Scan {i}", status="requested") for i in numbers
+            )
+            Medication.objects.bulk_create(Medication(case=case, name=f"Med {i}") for i in numbers)
+            Question.objects.bulk_create(Question(opinion=opinion, text=f"Q{i}?") for i in numbers)
+            InsuranceCall.objects.bulk_create(
+                InsuranceCall(opinion=opinion, called_on=dt.date(2026, 11, 1)) for _ in numbers
+            )
+
+        add(0, 1)
+        owner_client.get(case.get_absolute_url())  # warm the session
+        with CaptureQueriesContext(connection) as with_one:
+            owner_client.get(case.get_absolute_url())
+        # 10 when measured: session, user, membership and case, opinions, records,
+        # questions, calls, medications, and the other concerns' panels.
+        assert len(with_one) <= QUERY_BUDGET
+        add(1, 50)
+        with django_assert_max_num_queries(len(with_one)):
+            response = owner_client.get(case.get_absolute_url())
+        assert response.content.count(b"Scan ") >= 1
+        assert b"(50 listed)" in response.content
+
+
+QUERY_BUDGET = 12
+
+
+class TestSections:
+    @pytest.mark.parametrize("name", sorted(VALID))
+    def test_plain_post_saves_and_redirects_to_the_section(self, caregiver_client, case, name):
+        page = caregiver_client.get(url(name, case))
+        assert page.status_code == 200
+        assert b"<h1" in page.content
+        response = post_section(caregiver_client, name, case, VALID[name])
+        assert response.status_code == 302, response.content.decode()[:3000]
+        assert "#section-" in response["Location"]
+        follow = caregiver_client.get(response["Location"])
+        assert b"saved." in follow.content
+
+    @pytest.mark.parametrize("name", sorted(VALID))
+    def test_htmx_gets_the_form_in_place_and_the_summary_back_with_an_announcement(
+        self, caregiver_client, case, name
+    ):
+        form = caregiver_client.get(url(name, case), **HTMX)
+        html = form.content.decode()
+        assert "<html" not in html
+        assert f'hx-post="{url(name, case)}"' in html
+        assert "data-focus" in html  # the first field takes focus
+        response = post_section(caregiver_client, name, case, VALID[name], **HTMX)
+        assert response.status_code == 200
+        assert "<form" not in response.content.decode()
+        assert json.loads(response["HX-Trigger"])["announce"].endswith("saved.")
+        assert b"data-focus" in response.content
+        assert "HX-Request" in response["Vary"]
+
+    def test_saved_values_show_in_the_summary(self, caregiver_client, case):
+        post_section(caregiver_client, "insurance_policy", case, VALID["insurance_policy"])
+        post_section(caregiver_client, "insurance_coverage", case, VALID["insurance_coverage"])
+        html = caregiver_client.get(url("step_insurance", case)).content.decode()
+        assert "•••••••6789" in html
+        assert "XJ123456789" not in html  # only masked on screen
+        assert "$1,250.50" in html
+        assert case.current_opinion().estimated_cost == Decimal("1250.50")
+
+    def test_cancel_in_place_returns_the_summary(self, caregiver_client, case):
+        response = caregiver_client.get(url("case_edit_diagnosis", case) + "?view=1", **HTMX)
+        assert b'id="section-diagnosis"' in response.content
+        assert b"<form" not in response.content
+
+    def test_write_without_csrf_token_is_refused(self, csrf_client, caregiver, case):
+        response = csrf_client(caregiver).post(
+            url("case_edit_diagnosis", case), {"condition": "Changed"}
+        )
+        assert response.status_code == 403
+        case.refresh_from_db()
+        assert case.condition == "Early-stage breast cancer"
+
+    def test_write_with_csrf_token_is_accepted(self, csrf_client, caregiver, case):
+        client = csrf_client(caregiver)
+        page = client.get(url("case_edit_diagnosis", case))
+        response = client.post(
+            url("case_edit_diagnosis", case),
+            {
+                "condition": "Changed",
+                "version": page.context["form"].initial["version"],
+                "csrfmiddlewaretoken": page.cookies["csrftoken"].value,
+            },
+        )
+        assert response.status_code == 302
+
+    def test_viewer_cannot_open_or_save_a_section(self, viewer_client, case):
+        assert viewer_client.get(url("case_edit_reasons", case)).status_code == 403
+        assert viewer_client.post(url("case_edit_reasons", case), {}).status_code == 403
+
+
+class TestValidation:
+    def test_date_of_birth_in_the_future_is_explained_and_nothing_is_lost(
+        self, caregiver_client, case
+    ):
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        response = post_section(
+            caregiver_client,
+            "case_edit",
+            case,
+            {"patient_name": "Maria Typed", "relationship": "self", "patient_dob": tomorrow},
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "There is a problem" in html
+        assert "Date of birth must be today or in the past" in html
+        assert 'value="Maria Typed"' in html
+        case.refresh_from_db()
+        assert case.patient_name == "Maria Lopez"
+
+    def test_invalid_htmx_post_returns_the_form_with_errors_in_place(self, caregiver_client, case):
+        response = post_section(
+            caregiver_client,
+            "insurance_coverage",
+            case,
+            {"coverage": "covered", "estimated_cost": "about fifty"},
+            **HTMX,
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "<html" not in html
+        assert "data-error-summary" in html
+        assert "Enter an amount in dollars, for example 250 or 250.50" in html
+        assert 'value="about fifty"' in html
+        assert "HX-Trigger" not in response
+
+    def test_negative_cost_is_refused(self, caregiver_client, case):
+        response = post_section(
+            caregiver_client, "insurance_coverage", case, {"estimated_cost": "-5"}
+        )
+        assert b"The amount must be 0 or more" in response.content
+
+    def test_other_reason_needs_its_text(self, caregiver_client, case):
+        response = post_section(caregiver_client, "case_edit_reasons", case, {"reasons": ["other"]})
+        assert "Enter your other reason, or untick “Another reason”" in response.content.decode()
+        response = post_section(
+            caregiver_client,
+            "case_edit_reasons",
+            case,
+            {"reasons": ["other", "uncertain_diagnosis"], "reasons_other": "Family history"},
+        )
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert case.reasons == ["uncertain_diagnosis", "other"]
+        assert case.reason_labels() == ["Uncertainty about the diagnosis", "Family history"]
+
+    def test_unticking_other_clears_its_text(self, caregiver_client, case):
+        Case.objects.filter(pk=case.pk).update(reasons=["other"], reasons_other="Old")
+        post_section(caregiver_client, "case_edit_reasons", case, {"reasons": ["rare_condition"]})
+        case.refresh_from_db()
+        assert (case.reasons, case.reasons_other) == (["rare_condition"], "")
+
+    def test_referral_decided_before_it_was_asked_for(self, caregiver_client, case):
+        response = post_section(
+            caregiver_client,
+            "insurance_referral",
+            case,
+            {
+                "referral_status": "approved",
+                "referral_requested_on": "2026-11-10",
+                "referral_decided_on": "2026-11-01",
+            },
+        )
+        assert b"must be on or after the date you asked" in response.content
+
+    def test_a_new_appointment_in_the_past_is_refused(self, caregiver_client, case):
+        response = post_section(
+            caregiver_client, "appointment_details", case, {"appointment_at": "2020-01-01T09:00"}
+        )
+        assert b"The appointment must be in the future" in response.content
+
+    def test_telling_date_needs_the_told_choice(self, caregiver_client, case):
+        response = post_section(
+            caregiver_client,
+            "inform_choice",
+            case,
+            {"inform_choice": "will_tell", "informed_on": "2026-11-01"},
+        )
+        assert "choose “I have told them”" in response.content.decode()
+
+
+class TestConflicts:
+    def test_stale_htmx_save_shows_their_values_and_keeps_mine(
+        self, owner_client, caregiver_client, case
+    ):
+        name = "appointment_specialist"
+        stale = version_of(owner_client, name, case)
+        post_section(caregiver_client, name, case, {"specialist_name": "Dr By Bob"})
+        response = owner_client.post(
+            url(name, case), {"specialist_name": "Dr By Alice", "version": stale}, **HTMX
+        )
+        html = response.content.decode()
+        assert "Someone else changed this" in html
+        assert "Dr By Bob" in html
+        assert 'value="Dr By Alice"' in html
+        assert "<html" not in html
+        assert case.current_opinion().specialist_name == "Dr By Bob"
+
+    def test_editing_another_section_of_the_same_case_is_not_a_conflict(
+        self, owner_client, caregiver_client, case
+    ):
+        stale = version_of(owner_client, "insurance_coverage", case)
+        post_section(
+            caregiver_client, "insurance_referral", case, {"referral_status": "to_request"}
+        )
+        response = owner_client.post(
+            url("insurance_coverage", case), {"coverage": "covered", "version": stale}
+        )
+        assert response.status_code == 302
+
+
+class TestStepPages:
+    @pytest.mark.parametrize(
+        "name, heading",
+        [
+            ("step_inform", "Step 1: Inform your primary provider"),
+            ("step_insurance", "Step 2: Check insurance and referral"),
+            ("step_appointment", "Step 4: Schedule the appointment"),
+        ],
+    )
+    def test_each_step_page_has_its_heading_and_sections(self, viewer_client, case, name, heading):
+        response = viewer_client.get(url(name, case))
+        assert response.status_code == 200
+        assert f"<h1>{heading}</h1>" in response.content.decode()
+        assert b"roadmap-section" in response.content
+
+    def test_step_1_explains_it_is_optional(self, owner_client, case):
+        html = owner_client.get(url("step_inform", case)).content.decode()
+        assert "This step is optional" in html
+
+    def test_step_4_gives_the_recording_tip(self, owner_client, case):
+        html = owner_client.get(url("step_appointment", case)).content.decode()
+        assert "with the doctor’s permission" in html
+
+
+class TestInsuranceCalls:
+    def data(self, **kw):
+        return {
+            "call-called_on": "2026-11-03",
+            "call-spoke_with": "Dana",
+            "call-reference": "REF-778",
+            "call-notes": "Covered in network",
+            **kw,
+        }
+
+    def test_plain_add_redirects_to_the_log(self, caregiver_client, case):
+        response = caregiver_client.post(url("call_add", case), self.data())
+        assert response.status_code == 302
+        assert response["Location"].endswith("#calls")
+        call = case.current_opinion().calls.get()
+        assert (call.spoke_with, call.reference) == ("Dana", "REF-778")
+
+    def test_htmx_add_returns_the_log_newest_first_and_announces(self, caregiver_client, case):
+        caregiver_client.post(url("call_add", case), self.data(**{"call-reference": "OLD-1"}))
+        response = caregiver_client.post(
+            url("call_add", case),
+            self.data(**{"call-called_on": "2026-11-10", "call-reference": "NEW-2"}),
+            **HTMX,
+        )
+        html = response.content.decode()
+        assert json.loads(response["HX-Trigger"]) == {"announce": "Call added to the log."}
+        assert html.index("NEW-2") < html.index("OLD-1")
+        assert 'id="calls"' in html and "<html" not in html
+
+    def test_invalid_call_keeps_what_was_typed(self, caregiver_client, case):
+        response = caregiver_client.post(
+            url("call_add", case), self.data(**{"call-called_on": ""}), **HTMX
+        )
+        html = response.content.decode()
+        assert "Enter the date of the call" in html
+        assert "REF-778" in html
+        assert not InsuranceCall.objects.exists()
+        plain = caregiver_client.post(url("call_add", case), self.data(**{"call-called_on": "x"}))
+        assert plain.status_code == 200
+        assert b"<h1>Step 2: Check insurance and referral</h1>" in plain.content
+        assert b"Enter a real date" in plain.content
+
+    def test_remove_a_call(self, caregiver_client, case):
+        call = InsuranceCall.objects.create(
+            opinion=case.current_opinion(), called_on=dt.date.today()
+        )
+        response = caregiver_client.post(url("call_delete", case, call_id=call.pk), **HTMX)
+        assert json.loads(response["HX-Trigger"]) == {"announce": "Call removed from the log."}
+        assert not InsuranceCall.objects.exists()
+
+    def test_a_call_from_another_case_is_not_found(self, caregiver_client, case, stranger):
+        other = make_case(stranger)
+        call = InsuranceCall.objects.create(
+            opinion=other.current_opinion(), called_on=dt.date.today()
+        )
+        response = caregiver_client.post(url("call_delete", case, call_id=call.pk))
+        assert response.status_code == 404
+        assert InsuranceCall.objects.filter(pk=call.pk).exists()
+
+    def test_add_without_csrf_token_is_refused(self, csrf_client, caregiver, case):
+        response = csrf_client(caregiver).post(url("call_add", case), self.data())
+        assert response.status_code == 403
+        assert not InsuranceCall.objects.exists()
+
+
+class TestCalendar:
+    def book(self, case: Case) -> None:
+        opinion = case.current_opinion()
+        opinion.appointment_at = timezone.make_aware(dt.datetime(2030, 3, 4, 10, 30))
+        opinion.specialist_name = "Dr Okafor"
+        opinion.specialist_specialty = "Breast oncology"
+        opinion.specialist_institution = "University Medical Center"
+        opinion.specialist_address = "1 Main St\nSpringfield"
+        opinion.specialist_phone = "555-0100"
+        opinion.save()
+
+    def test_no_appointment_no_link_and_404(self, owner_client, case):
+        assert owner_client.get(url("appointment_ics", case)).status_code == 404
+        html = owner_client.get(url("step_appointment", case)).content.decode()
+        assert "Add to calendar" not in html
+
+    def test_it_downloads_an_event_with_where_and_when_and_no_health_details(
+        self, viewer_client, case
+    ):
+        self.book(case)
+        assert b"Add to calendar" in viewer_client.get(url("step_appointment", case)).content
+        response = viewer_client.get(url("appointment_ics", case))
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/calendar")
+        assert response["Content-Disposition"] == 'attachment; filename="appointment.ics"'
+        body = response.content.decode()
+        for private in ("breast", "cancer", "oncology", "Maria", "Lopez"):
+            assert private.lower() not in body.lower()
+        (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+        assert str(event["SUMMARY"]) == "Second opinion appointment"
+        assert str(event["LOCATION"]) == "University Medical Center, 1 Main St Springfield"
+        assert event.decoded("DTSTART") == case.current_opinion().appointment_at
+        assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(hours=1)
+        assert "555-0100" in str(event["DESCRIPTION"])
