@@ -112,7 +112,7 @@ def test_marias_packet_has_every_section_in_order(maria_client, maria):
         # 4. Records
         "Records",
         "Still missing: 1 of 6",
-        "Bring in person: The images themselves (MRI, X-ray, CT) on disc or USB (Disc (CD or DVD))",
+        "Bring in person: The images themselves (MRI, X-ray, CT) on disc or USB – Disc (CD or DVD)",
         "Diagnosis or pathology report",
         "Sent ahead on 22 Oct 2026",
         "Bring the disc",
@@ -174,7 +174,7 @@ def test_johns_packet_is_brought_by_his_wife_with_the_mri_on_disc(client, db):
         "Summary for the specialist",
         "Lifelong medication: Start a disease-modifying therapy",
         "Records",
-        "Bring in person: MRI scans of the brain and spine (CD) (Disc (CD or DVD))",
+        "Bring in person: MRI scans of the brain and spine (CD) – Disc (CD or DVD)",
         "Bring the disc",
         "Insurance and referral",
         "W2849-1130-77",
@@ -223,6 +223,8 @@ def test_records_not_yet_in_hand_are_flagged_as_missing(owner_client, case):
     text = _text(_pdf(owner_client.get(reverse("packet_download", args=[case.pk]))))
     assert "Still missing: 6 of 6" in text
     assert text.count("MISSING (needed)") == 6
+    # The starter disc is not in hand yet: nothing to carry.
+    assert "Bring in person" not in text
 
 
 # The PDF as a document --------------------------------------------------------------

@@ -132,11 +132,12 @@ class Packet:
 
     @property
     def records_to_carry(self) -> list[RecordItem]:
-        """Disc or USB items in hand: the specialist needs them put in their hands."""
+        """Disc or USB items in hand (not sent ahead): they must go in the bag."""
         return [
             r
             for r in self.records
-            if r.format in (RecordFormat.DISC, RecordFormat.USB) and r.status != RecordStatus.SENT
+            if r.format in (RecordFormat.DISC, RecordFormat.USB)
+            and r.status == RecordStatus.RECEIVED
         ]
 
     @property
