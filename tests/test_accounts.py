@@ -179,7 +179,13 @@ class TestPasswords:
         assert 'href="#id_oldpassword"' in response.content.decode()
         response = client.post(
             reverse("account_change_password"),
-            {"oldpassword": PASSWORD, "password1": NEW, "password2": NEW},
+            {
+                "oldpassword": PASSWORD,
+                "password1": NEW,
+                "password2": NEW,
+                # The form's hidden field: back to the account page afterwards.
+                "next": reverse("account_email"),
+            },
         )
         assert response["Location"] == reverse("account_email")
         owner.refresh_from_db()
