@@ -26,7 +26,7 @@ browser-deps:
 ## Serve the app with demo data on http://$(HOST):$(PORT)
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py load_demo --url http://$(HOST):$(PORT)
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed

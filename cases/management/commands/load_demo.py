@@ -52,8 +52,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete the demo cases and create them afresh, with dates relative to today.",
         )
+        parser.add_argument(
+            "--url", default=SITE_URL, help="Where the site is served, for the closing message."
+        )
 
-    def handle(self, *args: Any, reset: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, reset: bool = False, url: str = SITE_URL, **options: Any) -> None:
         if not settings.DEBUG:
             # Known passwords must never reach a real deployment.
             raise CommandError(
@@ -82,7 +85,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded (use --reset to start it afresh).")
         self.stdout.write(
             self.style.SUCCESS(
-                f"\nSecond Opinion is ready at {SITE_URL}\n"
+                f"\nSecond Opinion is ready at {url}\n"
                 f"Sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}\n"
                 f"(Their daughter, who may only view John's case: {DAUGHTER_EMAIL} / "
                 f"{DEMO_PASSWORD})\n"
