@@ -107,17 +107,11 @@ def with_results(case: Case) -> list[Opinion]:
     return list(case.opinions.exclude(result="").order_by("number"))
 
 
-# (key, label, original value, opinion value, compared with the original?)
+# (key, label, original value, opinion value, compared with the original?). Who gave each
+# opinion is in the column headings.
 RowSpec = tuple[str, str, Callable[[Case], str], Callable[[Opinion], str], bool]
 
 ROWS: list[RowSpec] = [
-    (
-        "provider",
-        "Who gave it",
-        lambda c: _join(c.diagnosed_by_name, c.diagnosed_by_specialty, c.diagnosed_by_facility),
-        lambda o: _join(o.specialist_name, o.specialist_specialty, o.specialist_institution),
-        False,
-    ),
     ("date", "Date", lambda c: _date(c.diagnosed_on), lambda o: _date(o.outcome_on), False),
     (
         "result",

@@ -361,8 +361,22 @@ class TestCasePanel:
         assert "Compare the opinions side by side" in viewer_page
         assert "Decide what to do next" not in viewer_page
 
-    def test_stage_without_an_appointment_is_seeking(self, owner, case):
-        assert case.current_opinion().stage == Stage.SEEKING
+    @pytest.mark.parametrize(
+        ("fields", "stage"),
+        [
+            ({}, Stage.SEEKING),
+            ({"appointment_at": timezone.now()}, Stage.BOOKED),
+            ({"appointment_at": timezone.now(), "result": "confirmation"}, Stage.RECEIVED),
+            ({"result": "disagreement", "decision": "return"}, Stage.DECIDED),
+        ],
+    )
+    def test_stage_follows_the_work(self, owner_client, case, fields, stage):
+        opinion = case.current_opinion()
+        for name, value in fields.items():
+            setattr(opinion, name, value)
+        opinion.save()
+        assert opinion.stage == stage
+        assert stage.label in owner_client.get(case.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db

@@ -51,7 +51,9 @@ class OutcomeForm(GuardedModelForm):
         max_digits=10,
         decimal_places=2,
         help_text="In dollars, for example 1250 or 1,250.50. Leave it empty if nobody said.",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "class": "input--short"}
+        ),
         error_messages={
             "invalid": "Enter the cost as a number, for example 1250 or 1,250.50",
             "min_value": "The cost cannot be negative",
