@@ -203,6 +203,43 @@ class TestAccountPage:
         assert f'href="{reverse("mfa_index")}"' in html
         assert "Set up two-factor sign-in" in html
 
+    def test_a_second_address_can_be_added_and_made_the_main_one(self, owner_client, owner):
+        response = owner_client.post(
+            reverse("account_email"), {"action_add": "", "email": "alice@work.example.org"}
+        )
+        assert response.status_code == 302
+        html = owner_client.get(reverse("account_email")).content.decode()
+        assert "<legend" in html and "alice@work.example.org" in html
+        assert "Not confirmed" in html
+        response = owner_client.post(
+            reverse("account_email"), {"action_primary": "", "email": "alice@example.org"}
+        )
+        assert response.status_code == 302
+
+    def test_a_bad_address_is_explained_at_the_field(self, owner_client):
+        response = owner_client.post(
+            reverse("account_email"), {"action_add": "", "email": "not an address"}
+        )
+        html = response.content.decode()
+        assert 'href="#id_email"' in html
+        assert "<details open>" in html
+
+    def test_sign_up_confirmation_link_confirms_the_address(self, client):
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "maria@example.org",
+                "password1": "a-long-and-unusual-passphrase",
+                "password2": "a-long-and-unusual-passphrase",
+            },
+        )
+        link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
+        page = client.get(link.group(1))
+        assert b"Confirm your email address" in page.content
+        client.post(link.group(1))
+        html = client.get(reverse("account_email")).content.decode()
+        assert "Confirmed" in html
+
     def test_the_site_header_account_link_leads_here(self, owner_client):
         html = owner_client.get(reverse("dashboard")).content.decode()
         assert f'href="{reverse("account_email")}">Account</a>' in html
