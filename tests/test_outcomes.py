@@ -448,3 +448,41 @@ class TestDecisionSummary:
 
 def test_record_status_names_used_by_the_copy_rules_exist():
     assert {RecordStatus.RECEIVED, RecordStatus.SENT} <= set(RecordStatus)
+
+
+@pytest.mark.django_db
+def test_deciding_with_csrf_enforced_starts_the_third_opinion(csrf_client, caregiver, maria):
+    client = csrf_client(caregiver)
+    opinion = record_outcome(maria.current_opinion(), Result.DISAGREEMENT)
+    page = client.get(decide_url(maria, opinion))
+    data = {
+        "csrfmiddlewaretoken": page.cookies["csrftoken"].value,
+        "version": page.context["form"].initial["version"],
+        "decision": Decision.THIRD,
+        "decision_reason": "They disagree.",
+        "decided_on": TODAY.isoformat(),
+    }
+    assert client.post(decide_url(maria, opinion), data).status_code == 302
+    assert maria.current_opinion().number == 3
+    without_token = {k: v for k, v in data.items() if k != "csrfmiddlewaretoken"}
+    third = maria.current_opinion()
+    assert client.post(outcome_url(maria, third), without_token).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_stale_decision_is_refused_and_starts_nothing(owner_client, caregiver_client, maria):
+    opinion = record_outcome(maria.current_opinion(), Result.DISAGREEMENT)
+    stale = owner_client.get(decide_url(maria, opinion)).context["form"].initial["version"]
+    newer = caregiver_client.get(decide_url(maria, opinion)).context["form"].initial["version"]
+    base = {"decided_on": TODAY.isoformat(), "decision_reason": ""}
+    caregiver_client.post(
+        decide_url(maria, opinion), {**base, "version": newer, "decision": Decision.RETURN}
+    )
+    response = owner_client.post(
+        decide_url(maria, opinion), {**base, "version": stale, "decision": Decision.THIRD}
+    )
+    assert response.status_code == 200
+    assert b"Someone else changed this" in response.content
+    assert maria.opinions.count() == 1
+    opinion.refresh_from_db()
+    assert opinion.decision == Decision.RETURN
