@@ -99,10 +99,6 @@ class Packet:
     timeline: list[TimelineEntry] = field(default_factory=list)
 
     suggested_questions = SUGGESTED_QUESTIONS
-    # Lined note pages: the first shares its page with the heading; both leave room for
-    # the running header on the shorter US Letter page.
-    note_lines_first = range(22)
-    note_lines_second = range(25)
 
     @property
     def title(self) -> str:
