@@ -1,0 +1,121 @@
+"""Step 3's lists in a real browser: keyboard-only htmx changes, and the same without JavaScript."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from cases.models import Medication
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _announcer(page):
+    return page.locator("#announcer")
+
+
+def test_keyboard_user_updates_a_record_adds_a_question_and_reorders_medicines(
+    page, axe_check, login, owner, case
+):
+    login(owner.email, PASSWORD)
+    axe_check("dashboard after signing in")
+    page.goto(reverse("records", args=[case.pk]))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Step 3: Request your medical records"
+    )
+    axe_check()
+
+    # Keyboard only: reach the status of "Imaging reports", pick "Received", Tab, Enter.
+    imaging = page.locator("li.item", has=page.get_by_role("heading", name="Imaging reports"))
+    select = imaging.get_by_label("Status")
+    select.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(select).to_have_value("received")
+    page.keyboard.press("Tab")
+    expect(imaging.get_by_role("button", name="Update")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(_announcer(page)).to_have_text("Marked ‘Imaging reports’ as received")
+    imaging = page.locator("li.item", has=page.get_by_role("heading", name="Imaging reports"))
+    expect(imaging.locator(".tag").first).to_have_text("Received")
+    expect(imaging.get_by_label("Status")).to_be_focused()
+    expect(imaging).to_contain_text("Received")
+    axe_check("records after an in-place status change")
+
+    # One click adds a suggested question; focus moves to it and it leaves the suggestions.
+    page.goto(reverse("questions", args=[case.pk]))
+    axe_check()
+    page.get_by_role("button", name="Add ‘How urgent is it?’").click()
+    expect(_announcer(page)).to_have_text("Added ‘How urgent is it?’")
+    expect(page.get_by_role("heading", level=3, name="How urgent is it?")).to_be_focused()
+    expect(page.get_by_role("button", name="Add ‘How urgent is it?’")).to_have_count(0)
+    axe_check("questions after adding a suggestion")
+
+    # Medicines: add one through the form, then move it above the first with the keyboard.
+    Medication.objects.create(case=case, name="Tamoxifen", dose="20 mg", position=0)
+    page.goto(reverse("medications", args=[case.pk]))
+    axe_check()
+    page.get_by_label("Medicine").fill("Vitamin D")
+    page.get_by_label("Dose").fill("1000 IU")
+    page.get_by_role("button", name="Add medication").click()
+    expect(page.get_by_role("heading", level=3, name="Vitamin D")).to_be_focused()
+    axe_check("medications after adding one")
+    page.get_by_role("button", name="Move up ‘Vitamin D’").focus()
+    page.keyboard.press("Enter")
+    expect(_announcer(page)).to_have_text("Moved ‘Vitamin D’ up")
+    expect(page.locator("li.item h3")).to_have_text(["Vitamin D", "Tamoxifen"])
+    # At the top there is no "Move up": focus lands on the item's "Move down".
+    expect(page.get_by_role("button", name="Move down ‘Vitamin D’")).to_be_focused()
+    axe_check("medications after a move")
+
+
+def test_without_javascript_a_medicine_is_added_and_a_record_marked_received(
+    browser, live_server, owner, case, page: Page, axe_check
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    nojs = context.new_page()
+
+    def check(what: str) -> None:
+        # axe-core cannot run where JavaScript is off: check the very same HTML, with the
+        # app's styles, in the JavaScript-enabled page.
+        html = nojs.content()
+        page.route(
+            "**/nojs-snapshot/", lambda route: route.fulfill(body=html, content_type="text/html")
+        )
+        page.goto("/nojs-snapshot/")
+        axe_check(what)
+        page.unroute("**/nojs-snapshot/")
+
+    try:
+        nojs.goto("/accounts/login/")
+        nojs.get_by_label("Email").fill(owner.email)
+        nojs.get_by_label("Password").fill(PASSWORD)
+        nojs.get_by_role("button", name="Sign in").click()
+
+        nojs.goto(reverse("medications", args=[case.pk]))
+        nojs.get_by_role("button", name="Add medication").click()
+        # Nothing typed: the whole page comes back with the error summary.
+        expect(nojs.locator("[data-error-summary]")).to_contain_text(
+            "Enter the name of the medicine"
+        )
+        check("medications with an error, no JavaScript")
+        nojs.get_by_label("Medicine").fill("Metformin")
+        nojs.get_by_role("button", name="Add medication").click()
+        expect(nojs.locator(".flash")).to_contain_text("Added ‘Metformin’")
+        expect(nojs.get_by_role("heading", level=3, name="Metformin")).to_be_visible()
+        check("medications after adding one, no JavaScript")
+
+        nojs.goto(reverse("records", args=[case.pk]))
+        labs = nojs.locator("li.item", has=nojs.get_by_role("heading", name="Lab results"))
+        labs.get_by_label("Status").select_option("received")
+        labs.get_by_role("button", name="Update").click()
+        expect(nojs.locator(".flash")).to_contain_text("Marked ‘Lab results’ as received")
+        labs = nojs.locator("li.item", has=nojs.get_by_role("heading", name="Lab results"))
+        expect(labs.locator(".tag").first).to_have_text("Received")
+        expect(labs).to_contain_text("Received")
+        check("records after a status change, no JavaScript")
+    finally:
+        context.close()
