@@ -105,6 +105,7 @@ class PolicyForm(GuardedModelForm):
 class CoverageForm(GuardedModelForm):
     estimated_cost = MoneyField(
         label="Estimated out-of-pocket cost",
+        widget=forms.TextInput,
         required=False,
         min_value=Decimal(0),
         max_digits=9,
