@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_case, make_user
@@ -90,3 +92,19 @@ def test_insurance_step_works_without_javascript(page, axe_check, login):
     expect(page.get_by_text("Call removed from the log.")).to_be_visible()
     expect(page.locator("#calls")).to_contain_text("No calls noted yet.")
     axe_check("step 2 after removing the call")
+
+    # Steps 1 and 4 read well without JavaScript too; the calendar file is a plain link.
+    opinion = case.current_opinion()
+    opinion.appointment_at = timezone.make_aware(dt.datetime(2030, 3, 4, 10, 30))
+    opinion.save()
+    page.goto(f"/cases/{case.pk}/steps/inform-provider/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Step 1: Inform your primary provider"
+    )
+    axe_check("step 1")
+    page.goto(f"/cases/{case.pk}/steps/appointment/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Step 4: Schedule the appointment")
+    expect(page.get_by_role("link", name="Add to calendar")).to_have_attribute(
+        "href", f"/cases/{case.pk}/steps/appointment/calendar.ics"
+    )
+    axe_check("step 4 with an appointment")
