@@ -5,19 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import tab_to
 from tests.factories import PASSWORD, make_case, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def tab_to(page, locator, limit: int = 120) -> None:
-    """Press Tab until ``locator`` has focus, as a keyboard user would."""
-    handle = locator.element_handle()
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("el => document.activeElement === el", handle):
-            return
-    raise AssertionError(f"could not reach {locator} with Tab")
 
 
 def test_caregiver_edits_the_diagnosis_in_place_with_the_keyboard(page, axe_check, login):

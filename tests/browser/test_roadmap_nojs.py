@@ -6,14 +6,13 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.helpers import axe_on_a_copy
 from tests.factories import PASSWORD, make_case, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-_axe = Axe()
 
 
 @pytest.fixture
@@ -23,25 +22,14 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def axe_check(page, a11y, browser, live_server):
-    """axe-core needs JavaScript (its queue waits on timers), so it checks a copy.
+    """axe-core cannot run with JavaScript off: check a copy (see tests/browser/helpers.py)."""
+    with axe_on_a_copy(browser, live_server.url) as check_copy:
 
-    The page as the no-JS browser shows it is copied into a page on the same origin
-    with JavaScript on, so styles load and colour contrast is measured too.
-    """
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    mirror = context.new_page()
-    mirror.goto("/static/css/app.css")
+        def check(label: str = "") -> None:
+            check_copy(page, label)
+            a11y.checked.add(urlsplit(page.url).path)
 
-    def check(label: str = "") -> None:
-        page.wait_for_load_state("load")
-        mirror.set_content(page.content(), wait_until="load")
-        results = _axe.run(mirror)
-        a11y.checked.add(urlsplit(page.url).path)
-        violations = results.response["violations"]
-        assert not violations, f"{label or page.url}: " + results.generate_report()
-
-    yield check
-    context.close()
+        yield check
 
 
 def test_insurance_step_works_without_javascript(page, axe_check, login):
