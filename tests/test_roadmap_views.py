@@ -417,6 +417,7 @@ class TestInsuranceCalls:
         plain = caregiver_client.post(url("call_add", case), self.data(**{"call-called_on": "x"}))
         assert plain.status_code == 200
         assert b"<h1>Step 2: Check insurance and referral</h1>" in plain.content
+        assert b"<title>Error: Step 2: Check insurance and referral" in plain.content
         assert b"Enter a real date" in plain.content
 
     def test_remove_a_call(self, caregiver_client, case):
