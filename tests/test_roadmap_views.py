@@ -193,6 +193,22 @@ class TestSections:
         assert b"data-focus" in response.content
         assert "HX-Request" in response["Vary"]
 
+    def test_saving_the_treatment_in_place_refreshes_the_roadmap_and_warnings(
+        self, caregiver_client, case
+    ):
+        soon = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+        data = {**VALID["case_edit_treatment"], "treatment_start_by": soon}
+        response = post_section(caregiver_client, "case_edit_treatment", case, data, **HTMX)
+        html = response.content.decode()
+        assert 'id="case-overview" hx-swap-oob="true"' in html
+        assert "Time matters" in html  # start-by in 5 days and no appointment yet
+
+    def test_sections_on_step_pages_send_no_case_overview(self, caregiver_client, case):
+        response = post_section(
+            caregiver_client, "insurance_policy", case, VALID["insurance_policy"], **HTMX
+        )
+        assert b"case-overview" not in response.content
+
     def test_saved_values_show_in_the_summary(self, caregiver_client, case):
         post_section(caregiver_client, "insurance_policy", case, VALID["insurance_policy"])
         post_section(caregiver_client, "insurance_coverage", case, VALID["insurance_coverage"])

@@ -5,17 +5,15 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from cases import roadmap as roadmap_status
 from cases.access import Need, get_case
 from cases.forms.case import NewCaseForm
-from cases.models import Opinion
 from cases.services.cases import create_case
 from cases.views import outcomes, packet, roadmap, sharing
+from cases.views.overview import overview_context
 
 # Each concern adds what its panel on the case page needs.
 PANELS = [sharing.panel_context, outcomes.panel_context, packet.panel_context]
@@ -34,34 +32,13 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @require_safe
 def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id)
-    # Everything the roadmap reads, fetched up front: the query count stays flat however
-    # many records, medications, questions and calls the case holds.
-    prefetch_related_objects(
-        [case],
-        Prefetch("opinions", Opinion.objects.prefetch_related("records", "questions", "calls")),
-        "medications",
-    )
-    opinion = case.current_opinion()
-    medications = list(case.medications.all())
-    questions = list(opinion.questions.all())
     context = {
-        "case": case,
-        "opinion": opinion,
-        "roadmap": roadmap_status.roadmap(
-            case,
-            opinion,
-            records=list(opinion.records.all()),
-            medications=medications,
-            questions=questions,
-            calls=list(opinion.calls.all()),
-        ),
-        "medication_count": len(medications),
-        "question_count": len(questions),
+        **overview_context(case),
         "sections": roadmap.section_views(case, "case_detail"),
         "can_edit": case.membership.can_edit,
     }
     for panel in PANELS:
-        context.update(panel(request, case, opinion))
+        context.update(panel(request, case, context["opinion"]))
     return render(request, "cases/case_detail.html", context)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -30,6 +31,7 @@ from cases.forms import case as case_forms
 from cases.forms import roadmap as step_forms
 from cases.htmx import page_or_partial, saved
 from cases.models import Case, InsuranceCall, Opinion
+from cases.views.overview import overview_context
 
 SECTION_TEMPLATE = "cases/steps/section.html"
 
@@ -212,7 +214,7 @@ def section_edit(request: HttpRequest, case_id: uuid.UUID, section: str) -> Http
     form = spec.form_class(request.POST if request.method == "POST" else None, instance=obj)
     if request.method == "POST" and form.is_valid() and form.save_guarded():
         sv = SectionView(spec, case, obj, focus=True)
-        return saved(
+        response = saved(
             request,
             message=f"{spec.title} saved.",
             redirect_to=sv.host_url,
@@ -220,6 +222,13 @@ def section_edit(request: HttpRequest, case_id: uuid.UUID, section: str) -> Http
             partial="section-view",
             context={"sv": sv, "case": case},
         )
+        if request.htmx and spec.page == "case_detail":
+            # A new start-by date or diagnosis changes the warnings and the roadmap above.
+            context = {**overview_context(case), "oob": True}
+            response.content += render_to_string(
+                "cases/case_detail.html#case-overview", context, request
+            ).encode()
+        return response
     if request.htmx and not form.errors:
         # The form swapped in: start typing in its first field.
         first = next(iter(form.visible_fields()))
