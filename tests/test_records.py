@@ -179,6 +179,39 @@ class TestStatus:
         record.refresh_from_db()
         assert record.status == RecordStatus.NEEDED
 
+    def test_a_status_changed_by_someone_else_meanwhile_is_not_overwritten(
+        self, owner_client, caregiver_client, case
+    ):
+        record = record_named(case, "Lab results")
+        # Both saw "needed"; Bob marks it received first.
+        caregiver_client.post(
+            url("record_status", case, record), {"status": "received", "was": "needed"}
+        )
+        response = owner_client.post(
+            url("record_status", case, record), {"status": "requested", "was": "needed"}, **HTMX
+        )
+        html = response.content.decode()
+        assert "Someone else marked this ‘received’" in html
+        assert 'name="was" value="received"' in html  # choosing again is now informed
+        record.refresh_from_db()
+        assert record.status == RecordStatus.RECEIVED
+        again = owner_client.post(
+            url("record_status", case, record), {"status": "requested", "was": "received"}
+        )
+        assert again.status_code == 302
+        record.refresh_from_db()
+        assert record.status == RecordStatus.REQUESTED
+
+    def test_two_people_choosing_the_same_status_is_no_conflict(
+        self, owner_client, caregiver_client, case
+    ):
+        record = record_named(case, "Lab results")
+        for client in (caregiver_client, owner_client):
+            response = client.post(
+                url("record_status", case, record), {"status": "received", "was": "needed"}
+            )
+            assert response.status_code == 302
+
     def test_viewer_cannot_change_status(self, viewer_client, case):
         record = record_named(case, "Lab results")
         response = viewer_client.post(url("record_status", case, record), {"status": "sent"})

@@ -22,6 +22,9 @@ class RecordStatusForm(forms.Form):
         choices=RecordStatus.choices,
         error_messages={"invalid_choice": "Choose a status from the list"},
     )
+    # The status this person saw: if someone else changed it since, theirs is not
+    # silently overwritten (see record_status).
+    was = forms.ChoiceField(choices=RecordStatus.choices, required=False, widget=forms.HiddenInput)
 
 
 class RecordAddForm(forms.ModelForm):

@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -118,11 +119,22 @@ def record_status(request: HttpRequest, case_id: uuid.UUID, record_id: int) -> H
     opinion = case.current_opinion()
     record = _get_record(case, opinion, record_id)
     form = RecordStatusForm(request.POST, auto_id=f"record-{record.pk}-%s")
-    if not form.is_valid():
+    if form.is_valid():
+        with transaction.atomic():
+            record = RecordItem.objects.select_for_update().get(pk=record.pk)
+            was, new = form.cleaned_data["was"], form.cleaned_data["status"]
+            if was and record.status not in (was, new):
+                form.add_error(
+                    "status",
+                    f"Someone else marked this ‘{record.get_status_display().lower()}’ while "
+                    "you were looking. Check the status shown, then choose again.",
+                )
+            else:
+                set_record_status(record, new)
+    if form.errors:
         context = _page(request, case, opinion, focus=(record.pk, "status-error"), failed_form=form)
         context["status_form"] = form
         return page_or_partial(request, TEMPLATE, PARTIAL, context)
-    set_record_status(record, form.cleaned_data["status"])
     message = f"Marked ‘{record.name}’ as {record.get_status_display().lower()}"
     return _saved(request, case, opinion, message, record, focus=(record.pk, "status"))
 
