@@ -336,6 +336,15 @@ def test_maria_walks_all_four_steps_with_the_keyboard_alone(page: Page, axe_chec
     expect(bring_item(page, "Treatment plan").locator(".tag")).to_have_text("Missing")
     expect(bring_item(page, "A notebook").locator(".tag")).to_have_text("Remember")
 
+    # After dozens of htmx swaps nothing of the case is kept in the browser's storage:
+    # htmx keeps only the current path (opaque ids) in sessionStorage, no page copies.
+    local, session = page.evaluate("() => [{...localStorage}, {...sessionStorage}]")
+    assert local == {}
+    assert set(session) <= {"htmx-current-path-for-history"}
+    assert not any(
+        word in str(session) + page.evaluate("document.cookie") for word in ("Maria", "cancer")
+    )
+
 
 # John: his wife, his caregiver, with JavaScript off --------------------------------
 
