@@ -131,6 +131,7 @@ class Activity:
     when: dt.datetime
     who: str
     text: str
+    details: tuple[str, ...] = ()
 
 
 def describe_page(entries: list[LogEntry]) -> list[Activity]:
@@ -143,13 +144,23 @@ def describe_page(entries: list[LogEntry]) -> list[Activity]:
         if e.additional_data and e.additional_data.get("user_id")
     }
     users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
-    return [
-        Activity(when=e.timestamp, who=display_name(e.actor), text=describe(e, users))
-        for e in entries
-    ]
+    out = []
+    for e in entries:
+        text = describe(e, users)
+        # Several fields saved at once read as a headline with one line per change.
+        details: tuple[str, ...] = ()
+        if isinstance(text, tuple):
+            text, details = text[0], tuple(text[1])
+        out.append(
+            Activity(when=e.timestamp, who=display_name(e.actor), text=text, details=details)
+        )
+    return out
 
 
-def describe(entry: LogEntry, users: dict[int, Any]) -> str:
+Described = str | tuple[str, list[str]]
+
+
+def describe(entry: LogEntry, users: dict[int, Any]) -> Described:
     model = entry.content_type.model_class()
     who = display_name(entry.actor)
     data = entry.additional_data or {}
@@ -167,14 +178,16 @@ def describe(entry: LogEntry, users: dict[int, Any]) -> str:
             return f"{who} started this case"
         if entry.action == Action.DELETE:
             return f"{who} deleted this case"
-        return _describe_update(who, model, changes, where="")
+        return _describe_update(who, model, changes, where="", whole="of the case")
     if model is Opinion:
         name = entry.object_repr.lower()
         if entry.action == Action.CREATE:
             return f"{who} started the {name}"
         if entry.action == Action.DELETE:
             return f"{who} removed the {name}"
-        return _describe_update(who, model, changes, where=f" in the {name}")
+        return _describe_update(
+            who, model, changes, where=f" in the {name}", whole=f"in the {name}"
+        )
     thing = THINGS.get(model, "item")
     name = _short(entry.object_repr)
     if entry.action == Action.CREATE:
@@ -184,10 +197,10 @@ def describe(entry: LogEntry, users: dict[int, Any]) -> str:
     if model is FollowUpAction and set(changes) == {"done"}:
         state = "done" if changes["done"][1] == "True" else "not done"
         return f"{who} marked ‘{name}’ as {state}"
-    return _describe_update(who, model, changes, where=f" of ‘{name}’")
+    return _describe_update(who, model, changes, where=f" of ‘{name}’", whole=f"of ‘{name}’")
 
 
-def _describe_membership(entry: LogEntry, who: str, member, changes: dict) -> str:
+def _describe_membership(entry: LogEntry, who: str, member, changes: dict) -> Described:
     name = display_name(member) if member else "a former member"
     Action = LogEntry.Action
     if entry.action == Action.CREATE:
@@ -199,7 +212,9 @@ def _describe_membership(entry: LogEntry, who: str, member, changes: dict) -> st
         if member and entry.actor_id == member.pk:
             return f"{name} left the case"
         return f"{who} removed {name} from the case"
-    return _describe_update(who, Membership, changes, where="", owner=f"{name}’s")
+    return _describe_update(
+        who, Membership, changes, where="", owner=f"{name}’s", whole=f"of {name}’s access"
+    )
 
 
 def _describe_invitation(entry: LogEntry, who: str, email: str, changes: dict) -> str:
@@ -221,9 +236,16 @@ def _set(changes: dict, field: str) -> bool:
 
 
 def _describe_update(
-    who: str, model: type[models.Model], changes: dict, *, where: str, owner: str = "the"
-) -> str:
-    clauses = []
+    who: str,
+    model: type[models.Model],
+    changes: dict,
+    *,
+    where: str,
+    whole: str,
+    owner: str = "the",
+) -> Described:
+    """One change as a sentence; several as a headline and one short line for each."""
+    sentences, lines = [], []
     for field_name, (old, new) in changes.items():
         try:
             field = model._meta.get_field(field_name)
@@ -231,24 +253,31 @@ def _describe_update(
             continue
         label = _label(field)
         subject = f"{owner} {label}{where}"
+        heading = label[:1].upper() + label[1:]
         if not _shows_values(field):
-            clauses.append(f"changed {subject}")
+            sentences.append(f"changed {subject}")
+            lines.append(f"{heading}: changed")
         elif _blank(new):
-            clauses.append(f"cleared {subject}")
+            sentences.append(f"cleared {subject}")
+            lines.append(f"{heading}: cleared")
         elif _blank(old):
-            clauses.append(f"set {subject} to {_value(model, field_name, new)}")
+            value = _value(model, field_name, new)
+            sentences.append(f"set {subject} to {value}")
+            lines.append(f"{heading}: {value}")
         else:
             old_v, new_v = _value(model, field_name, old), _value(model, field_name, new)
-            clauses.append(f"changed {subject} from {old_v} to {new_v}")
-    if not clauses:
+            sentences.append(f"changed {subject} from {old_v} to {new_v}")
+            lines.append(f"{heading}: from {old_v} to {new_v}")
+    if not sentences:
         return f"{who} made a change"
-    if len(clauses) > 1:
-        return f"{who} " + ", ".join(clauses[:-1]) + " and " + clauses[-1]
-    return f"{who} {clauses[0]}"
+    if len(sentences) == 1:
+        return f"{who} {sentences[0]}"
+    return f"{who} changed {len(lines)} details {whole}", lines
 
 
 def _label(field: models.Field) -> str:
-    label = str(field.verbose_name)
+    # Form labels can be questions ("Is the specialist in network?"); a feed states facts.
+    label = str(field.verbose_name).rstrip("?")
     # Lower-case the first word unless it is an acronym such as "HIPAA" or "ID".
     first = label.split(" ", 1)[0]
     if first.isupper() and len(first) > 1:
