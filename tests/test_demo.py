@@ -67,7 +67,7 @@ def test_running_it_twice_changes_nothing():
     assert counts() == first
     assert set(Case.objects.values_list("id", flat=True)) == ids
     assert "already loaded" in out
-    assert first["Case"] == 2
+    assert first["Case"] == 3
 
 
 def test_reset_rebuilds_the_cases_without_duplicates():
@@ -163,3 +163,16 @@ def test_johns_case_is_run_by_maria_with_a_proxy_and_viewed_by_their_daughter():
     assert not Membership.objects.filter(
         user__email="emma@example.org", case=demo_case("Maria Lopez")
     ).exists()
+
+
+def test_rosas_case_shows_an_outcome_compared_and_decided(client):
+    load()
+    case = demo_case("Rosa Alvarez")
+    opinion = case.current_opinion()
+    assert opinion.stage == "decided"
+    assert opinion.result == "disagreement" and opinion.decision == "switch"
+    assert all(q.answer for q in opinion.questions.all())
+    client.force_login(Membership.objects.get(case=case).user)
+    page = client.get(reverse("opinion_compare", kwargs={"case_id": case.pk})).content.decode()
+    assert "Differs" in page
+    assert "Twelve weeks of physiotherapy" in page
