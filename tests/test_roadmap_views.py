@@ -444,6 +444,19 @@ class TestInsuranceCalls:
         assert json.loads(response["HX-Trigger"]) == {"announce": "Call removed from the log."}
         assert not InsuranceCall.objects.exists()
 
+    def test_removing_without_javascript_asks_first(self, caregiver_client, case):
+        call = InsuranceCall.objects.create(
+            opinion=case.current_opinion(), called_on=dt.date(2026, 11, 3), reference="REF-9"
+        )
+        page = caregiver_client.get(url("call_delete", case, call_id=call.pk))
+        assert page.status_code == 200
+        assert b"Remove this call from the log?" in page.content
+        assert b"REF-9" in page.content
+        assert InsuranceCall.objects.exists()  # asking removes nothing
+        response = caregiver_client.post(url("call_delete", case, call_id=call.pk))
+        assert response.status_code == 302
+        assert not InsuranceCall.objects.exists()
+
     def test_a_call_from_another_case_is_not_found(self, caregiver_client, case, stranger):
         other = make_case(stranger)
         call = InsuranceCall.objects.create(

@@ -313,11 +313,18 @@ def call_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _step_page(request, case, "cases/steps/insurance.html", "step_insurance", **extra)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def call_delete(request: HttpRequest, case_id: uuid.UUID, call_id: int) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
     call = get_in_case(case, InsuranceCall.objects.all(), call_id, via="opinion__case")
     opinion = call.opinion
+    if request.method == "GET":
+        # Without JavaScript there is no confirm dialog: ask on a page of its own.
+        return render(
+            request,
+            "cases/steps/call_delete.html",
+            {"case": case, "call": call, "opinion": opinion},
+        )
     call.delete()
     return saved(
         request,
