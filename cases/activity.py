@@ -327,3 +327,16 @@ def _short(text: str) -> str:
 
 def _article(role: str) -> str:
     return f"an {role}" if role[:1] in "aeiou" else f"a {role}"
+
+
+def was_removed(case: Case, model: type[models.Model], pk: int) -> bool:
+    """Did someone remove this item from this case? The trail knows, without leaking ids
+    of other cases (an id never seen in this case is simply not found)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk=str(pk),
+        action=LogEntry.Action.DELETE,
+        additional_data__case_id=str(case.pk),
+    ).exists()

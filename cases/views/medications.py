@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,6 +19,7 @@ from cases.forms.lists import MedicationEditForm, MedicationForm
 from cases.htmx import page_or_partial, saved
 from cases.models import Case, Medication
 from cases.services.lists import move, next_position
+from cases.views.removed import typed_again
 
 TEMPLATE = "cases/medications/medications.html"
 PARTIAL = "medication-list"
@@ -95,7 +96,14 @@ def medication_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def medication_edit(request: HttpRequest, case_id: uuid.UUID, medication_id: int) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
-    med = get_in_case(case, Medication.objects.all(), medication_id)
+    try:
+        med = get_in_case(case, Medication.objects.all(), medication_id)
+    except Http404:
+        again = typed_again(
+            request, case, Medication, medication_id, MedicationForm, f"medication-{medication_id}"
+        )
+        context = _page(request, case, add_form=again, failed_form=again)
+        return page_or_partial(request, TEMPLATE, PARTIAL, context)
     form = MedicationEditForm(request.POST or None, instance=med, prefix=f"medication-{med.pk}")
     form.fields["name"].widget.attrs["data-focus"] = True
     if request.method == "POST" and form.is_valid() and form.save_guarded():

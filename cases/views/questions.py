@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -20,6 +20,7 @@ from cases.forms.lists import QuestionAddForm, QuestionEditForm
 from cases.htmx import page_or_partial, saved
 from cases.models import Case, Opinion, Question
 from cases.services.lists import move, next_position, unused_suggestions
+from cases.views.removed import typed_again
 
 TEMPLATE = "cases/questions/questions.html"
 PARTIAL = "question-list"
@@ -114,7 +115,14 @@ def question_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def question_edit(request: HttpRequest, case_id: uuid.UUID, question_id: int) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
     opinion = case.current_opinion()
-    question = _get_question(case, opinion, question_id)
+    try:
+        question = _get_question(case, opinion, question_id)
+    except Http404:
+        again = typed_again(
+            request, case, Question, question_id, QuestionAddForm, f"question-{question_id}"
+        )
+        context = _page(request, case, opinion, add_form=again, failed_form=again)
+        return page_or_partial(request, TEMPLATE, PARTIAL, context)
     form = QuestionEditForm(
         request.POST or None, instance=question, prefix=f"question-{question.pk}"
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -23,6 +23,7 @@ from cases.htmx import page_or_partial, saved
 from cases.models import Case, Opinion, RecordItem
 from cases.models.items import RecordStatus
 from cases.services.lists import next_position, set_record_status
+from cases.views.removed import typed_again
 
 TEMPLATE = "cases/records/records.html"
 PARTIAL = "record-list"
@@ -143,7 +144,14 @@ def record_status(request: HttpRequest, case_id: uuid.UUID, record_id: int) -> H
 def record_edit(request: HttpRequest, case_id: uuid.UUID, record_id: int) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
     opinion = case.current_opinion()
-    record = _get_record(case, opinion, record_id)
+    try:
+        record = _get_record(case, opinion, record_id)
+    except Http404:
+        again = typed_again(
+            request, case, RecordItem, record_id, RecordAddForm, f"record-{record_id}"
+        )
+        context = _page(request, case, opinion, add_form=again, failed_form=again)
+        return page_or_partial(request, TEMPLATE, PARTIAL, context)
     form = RecordEditForm(request.POST or None, instance=record, prefix=f"record-{record.pk}")
     form.fields["name"].widget.attrs["data-focus"] = True
     if request.method == "POST" and form.is_valid() and form.save_guarded():
