@@ -19,6 +19,7 @@ from cases.forms.lists import MedicationEditForm, MedicationForm
 from cases.htmx import page_or_partial, saved
 from cases.models import Case, Medication
 from cases.services.lists import move, next_position
+from cases.views.listing import focus_after_cancel, mark_items
 from cases.views.removed import typed_again
 
 TEMPLATE = "cases/medications/medications.html"
@@ -38,10 +39,7 @@ def _page(
 ) -> dict[str, Any]:
     """Everything the page and its partial need; ``focus`` is (medication id, what to focus)."""
     medications = list(case.medications.all())
-    for med in medications:
-        med.focus = focus[1] if focus and focus[0] == med.pk else ""
-        med.editing = editing is not None and editing.pk == med.pk
-        med.removing = removing is not None and removing.pk == med.pk
+    mark_items(medications, focus=focus, editing=editing, removing=removing)
     return {
         "case": case,
         "medications": medications,
@@ -72,10 +70,7 @@ def _saved(request, case, message: str, med=None, **page) -> HttpResponse:
 @require_safe
 def medication_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id)
-    # After "Cancel" the list returns focus to the item the person was working on.
-    focus = None
-    if (back_to := request.GET.get("item", "")).isdigit():
-        focus = (int(back_to), "edit")
+    focus = focus_after_cancel(request)
     return page_or_partial(request, TEMPLATE, PARTIAL, _page(request, case, focus=focus))
 
 

@@ -20,6 +20,7 @@ from cases.forms.lists import QuestionAddForm, QuestionEditForm
 from cases.htmx import page_or_partial, saved
 from cases.models import Case, Opinion, Question
 from cases.services.lists import move, next_position, unused_suggestions
+from cases.views.listing import focus_after_cancel, mark_items
 from cases.views.removed import typed_again
 
 TEMPLATE = "cases/questions/questions.html"
@@ -40,10 +41,7 @@ def _page(
 ) -> dict[str, Any]:
     """Everything the page and its partial need; ``focus`` is (question id, what to focus)."""
     questions = list(opinion.questions.all())
-    for q in questions:
-        q.focus = focus[1] if focus and focus[0] == q.pk else ""
-        q.editing = editing is not None and editing.pk == q.pk
-        q.removing = removing is not None and removing.pk == q.pk
+    mark_items(questions, focus=focus, editing=editing, removing=removing)
     return {
         "case": case,
         "opinion": opinion,
@@ -82,10 +80,7 @@ def _get_question(case: Case, opinion: Opinion, question_id: int) -> Question:
 def question_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id)
     opinion = case.current_opinion()
-    # After "Cancel" the list returns focus to the item the person was working on.
-    focus = None
-    if (back_to := request.GET.get("item", "")).isdigit():
-        focus = (int(back_to), "edit")
+    focus = focus_after_cancel(request)
     return page_or_partial(request, TEMPLATE, PARTIAL, _page(request, case, opinion, focus=focus))
 
 

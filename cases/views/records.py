@@ -23,6 +23,7 @@ from cases.htmx import page_or_partial, saved
 from cases.models import Case, Opinion, RecordItem
 from cases.models.items import RecordStatus
 from cases.services.lists import next_position, set_record_status
+from cases.views.listing import focus_after_cancel, mark_items
 from cases.views.removed import typed_again
 
 TEMPLATE = "cases/records/records.html"
@@ -48,9 +49,7 @@ def _page(
         record.follow_up_days = (
             (today - record.requested_on).days if record.needs_follow_up(today) else None
         )
-        record.focus = focus[1] if focus and focus[0] == record.pk else ""
-        record.editing = editing is not None and editing.pk == record.pk
-        record.removing = removing is not None and removing.pk == record.pk
+    mark_items(records, focus=focus, editing=editing, removing=removing)
     return {
         "case": case,
         "opinion": opinion,
@@ -90,10 +89,7 @@ def _get_record(case: Case, opinion: Opinion, record_id: int) -> RecordItem:
 def record_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id)
     opinion = case.current_opinion()
-    # After "Cancel" the list returns focus to the item the person was working on.
-    focus = None
-    if (back_to := request.GET.get("item", "")).isdigit():
-        focus = (int(back_to), "edit")
+    focus = focus_after_cancel(request)
     return page_or_partial(request, TEMPLATE, PARTIAL, _page(request, case, opinion, focus=focus))
 
 
