@@ -15,10 +15,13 @@ import pytest
 from auditlog.models import LogEntry
 from django.db.models.signals import post_init
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import (
     AuthorityKind,
     Case,
+    FollowUpAction,
+    Invitation,
     Medication,
     Membership,
     Opinion,
@@ -27,6 +30,7 @@ from cases.models import (
     Role,
 )
 from cases.models.items import RecordStatus
+from cases.services import sharing
 from cases.views.roadmap import SECTIONS
 from tests.test_outcomes import decide_url, outcome_data, outcome_url, record_outcome
 from tests.test_records import edit_data
@@ -266,6 +270,36 @@ def test_saving_an_item_removed_after_it_was_loaded_says_so(owner_client, case):
     assert "Someone else removed this while you were editing" in response.content.decode()
 
 
+def test_mark_as_done_from_an_old_page_leaves_it_done(owner_client, caregiver_client, case):
+    action = FollowUpAction.objects.create(opinion=case.current_opinion(), description="Call")
+    path = _item_url("outcome_action_done", case, action_id=action.pk)
+    # Both pages offered "Mark as done"; Bob clicked first.
+    assert caregiver_client.post(path, {"done": "yes"}).status_code == 302
+    assert owner_client.post(path, {"done": "yes"}).status_code == 302
+    action.refresh_from_db()
+    assert action.done
+    owner_client.post(path, {"done": "no"})
+    action.refresh_from_db()
+    assert not action.done
+
+
+def test_mark_as_done_without_saying_which_is_a_bad_request(owner_client, case):
+    action = FollowUpAction.objects.create(opinion=case.current_opinion(), description="Call")
+    path = _item_url("outcome_action_done", case, action_id=action.pk)
+    assert owner_client.post(path).status_code == 400
+    action.refresh_from_db()
+    assert not action.done
+
+
+def test_the_outcome_page_offers_what_each_button_does(owner_client, case):
+    opinion = case.current_opinion()
+    FollowUpAction.objects.create(opinion=opinion, description="Call", done=True)
+    FollowUpAction.objects.create(opinion=opinion, description="Book")
+    html = owner_client.get(outcome_url(case, opinion)).content.decode()
+    assert html.count('name="done" value="no"') == 1
+    assert html.count('name="done" value="yes"') == 1
+
+
 # Members --------------------------------------------------------------------------------
 
 
@@ -299,3 +333,25 @@ def test_changing_a_role_keeps_authority_recorded_meanwhile(owner_client, caregi
 
     bob.refresh_from_db()
     assert (bob.role, bob.authority_kind) == (Role.VIEWER, AuthorityKind.POA)
+
+
+def test_cancelling_an_invitation_accepted_meanwhile_is_refused(owner, case):
+    invitation = Invitation.objects.create(case=case, email="dan@example.org", invited_by=owner)
+    stale = Invitation.objects.get(pk=invitation.pk)
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+
+    with pytest.raises(sharing.SharingError):
+        sharing.cancel(stale)
+
+    invitation.refresh_from_db()
+    assert invitation.cancelled_at is None
+
+
+def test_handing_over_to_someone_removed_meanwhile_is_refused(owner, caregiver, case):
+    bob = Membership.objects.get(case=case, user=caregiver)
+    Membership.objects.filter(pk=bob.pk).delete()
+
+    with pytest.raises(sharing.SharingError):
+        sharing.transfer_ownership(case, from_user=owner, to=bob)
+
+    assert Membership.objects.get(case=case, user=owner).role == Role.OWNER
