@@ -278,7 +278,8 @@ class Writer:
                 self.errors.append(f"{type(exc).__name__}: {exc}")
                 time.sleep(0.2)
                 continue
-            if status == 302:
+            # Saved: back to the page that shows the section (a sign-in page would not be).
+            if status == 302 and self.target["case"] in location:
                 self.last = mine
                 self.saves += 1
                 self.log.write(event="saved", writer=self.index, value=mine, **self._where())
@@ -287,7 +288,7 @@ class Writer:
                 self.log.write(event="conflict", writer=self.index, **self._where())
             else:
                 self.errors.append(f"POST {url} answered {status}")
-            time.sleep(random.uniform(0, 0.05))  # noqa: S311
+            time.sleep(random.uniform(0, 0.05))
 
     def _where(self) -> dict:
         t = self.target

@@ -57,16 +57,18 @@ class GuardedModelForm(forms.ModelForm):
 
         Returns the saved instance, or None after a conflict, with ``self.conflict``
         holding the other person's values and the version reset so that saving
-        again deliberately overwrites them.
+        again deliberately overwrites them (None too if the row was removed meanwhile).
+        The row is locked with SELECT ... FOR UPDATE; SQLite has no row locks, and its
+        IMMEDIATE transactions (see settings) hold the database's write lock instead.
         """
         model = type(self.instance)
         fields = list(self._meta.fields)
         with transaction.atomic():
             if not self.instance.pk:
                 return self.save()
-            current = model._default_manager.select_for_update().filter(pk=self.instance.pk)
-            current = current.first()
-            if current is None:
+            try:
+                current = model._default_manager.select_for_update().get(pk=self.instance.pk)
+            except model.DoesNotExist:
                 self.add_error(None, self.removed_message)
                 return None
             if self.cleaned_data.get("version") != fingerprint(current, fields):
