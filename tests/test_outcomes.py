@@ -212,7 +212,7 @@ class TestFollowUpActions:
         action = opinion.actions.get()
         assert action.due_on == dt.date(2026, 12, 1)
         done = reverse("outcome_action_done", kwargs={"case_id": maria.pk, "action_id": action.pk})
-        caregiver_client.post(done)
+        caregiver_client.post(done, {"done": "yes"})
         action.refresh_from_db()
         assert action.done
         remove = reverse(

@@ -114,20 +114,34 @@ def invite(request: HttpRequest, case: Case, *, email: str, role: str) -> Invita
     return invitation
 
 
+def _pending_locked(invitation: Invitation) -> Invitation:
+    """The invitation as it is now, held until the transaction ends, if still pending.
+
+    The copy a page loaded may be older than an acceptance that landed meanwhile:
+    cancelling that copy would tell the owner the link is dead while the person is in.
+    """
+    current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not current.is_pending:
+        raise SharingError("This invitation has already been accepted or cancelled.")
+    return current
+
+
 def resend(request: HttpRequest, invitation: Invitation) -> None:
     """A fresh link; the old one stops working because its nonce no longer matches."""
-    if not invitation.is_pending:
-        raise SharingError("This invitation has already been accepted or cancelled.")
-    invitation.nonce = _nonce()
-    invitation.save(update_fields=["nonce"])
+    with transaction.atomic():
+        current = _pending_locked(invitation)
+        current.nonce = _nonce()
+        current.save(update_fields=["nonce"])
+    invitation.nonce = current.nonce
+    # Sent after the commit: the lock is not held while the mail server answers.
     send_invitation(request, invitation)
 
 
+@transaction.atomic
 def cancel(invitation: Invitation) -> None:
-    if not invitation.is_pending:
-        raise SharingError("This invitation has already been accepted or cancelled.")
-    invitation.cancelled_at = timezone.now()
-    invitation.save(update_fields=["cancelled_at"])
+    current = _pending_locked(invitation)
+    current.cancelled_at = invitation.cancelled_at = timezone.now()
+    current.save(update_fields=["cancelled_at"])
 
 
 def email_matches(user: AbstractBaseUser, email: str) -> bool:
@@ -198,6 +212,10 @@ def transfer_ownership(case: Case, *, from_user: AbstractBaseUser, to: Membershi
     if to.user_id == from_user.pk:
         raise SharingError("You are already the owner.")
     current = Membership.objects.select_for_update().get(case=case, user=from_user)
+    # The page's copy of the new owner's membership may have been removed meanwhile.
+    to = Membership.objects.select_for_update().filter(pk=to.pk, case=case).first()
+    if to is None:
+        raise SharingError("This person no longer has access to the case.")
     to.role = Role.OWNER
     to.save(update_fields=["role"])
     current.role = Role.EDITOR

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -157,7 +157,12 @@ def action_done(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> Htt
     action = get_in_case(
         case, FollowUpAction.objects.select_related("opinion"), action_id, via="opinion__case"
     )
-    action.done = not action.done
+    # The button says what the person wants ("Mark as done"), so a click on a page shown
+    # before someone else ticked the same action leaves it done instead of undoing theirs.
+    wanted = request.POST.get("done")
+    if wanted not in ("yes", "no"):
+        return HttpResponseBadRequest("Choose “Mark as done” or “Mark as not done”.")
+    action.done = wanted == "yes"
     action.save(update_fields=["done"])
     message = "Marked as done." if action.done else "Marked as not done."
     return _actions_response(request, case, action.opinion, message)
