@@ -50,7 +50,7 @@ def case_export(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_import(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         try:
             imported = import_documents(form.case_files, request.user)
@@ -97,7 +97,7 @@ def account_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
     owned = sole_owned(request.user)
-    form = DeleteAccountForm(request.POST or None, owned=owned)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, owned=owned)
     if request.method == "POST" and form.is_valid():
         try:
             delete_account(request.user, form.choices())
