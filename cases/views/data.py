@@ -102,7 +102,9 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         try:
             delete_account(request.user, form.choices())
         except AccountChanged:
-            form = DeleteAccountForm(owned=sole_owned(request.user))
+            owned = sole_owned(request.user)
+            form = DeleteAccountForm(request.POST, owned=owned)
+            form.is_valid()
             form.add_error(
                 None,
                 "Something changed while you were choosing: the cases you alone own, or "
