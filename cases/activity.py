@@ -88,16 +88,35 @@ def register() -> None:
         auditlog.register(model, exclude_fields=_ALWAYS_EXCLUDED + extra_excludes.get(model, []))
 
 
-def record_packet_download(case: Case, user) -> LogEntry:
-    """Record that ``user`` downloaded the case's packet (an ACCESS entry)."""
+def _record_event(
+    case: Case, user, *, event: str, label: str, action: int = LogEntry.Action.ACCESS
+) -> LogEntry:
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(Case),
         object_pk=str(case.pk),
-        object_repr="packet",
-        action=LogEntry.Action.ACCESS,
+        object_repr=label,
+        action=action,
         changes={},
         actor=user if getattr(user, "is_authenticated", False) else None,
-        additional_data={"case_id": str(case.pk), "event": "packet_download"},
+        additional_data={"case_id": str(case.pk), "event": event},
+    )
+
+
+def record_packet_download(case: Case, user) -> LogEntry:
+    """Record that ``user`` downloaded the case's packet (an ACCESS entry)."""
+    return _record_event(case, user, event="packet_download", label="packet")
+
+
+def record_case_export(case: Case, user) -> LogEntry:
+    """Record that ``user`` took a copy of everything in the case away (an ACCESS entry)."""
+    return _record_event(case, user, event="case_export", label="export")
+
+
+def record_case_import(case: Case, user) -> LogEntry:
+    """The first entry of an imported case: its earlier trail stays in the file it came
+    from, because an uploaded file must never be able to write the audit trail."""
+    return _record_event(
+        case, user, event="case_import", label="import", action=LogEntry.Action.CREATE
     )
 
 
@@ -167,6 +186,13 @@ def describe(entry: LogEntry, users: dict[int, Any]) -> Described:
     changes = entry.changes_dict or {}
     Action = LogEntry.Action
 
+    event = data.get("event")
+    if event == "case_export":
+        return f"{who} exported the case (a ZIP with everything in it)"
+    if event == "case_import":
+        return f"{who} imported this case from an export file"
+    if event == "member_account_deleted":
+        return "A member deleted their account and no longer has access"
     if entry.action == Action.ACCESS:
         return f"{who} downloaded the packet"
     if model is Membership:

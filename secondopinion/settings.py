@@ -207,6 +207,18 @@ CONTENT_SECURITY_POLICY = {
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = True
 
+# People own their data (docs/DATA.md). The activity trail holds the values people
+# typed, health data included: entries older than this many days are removed by
+# `manage.py purge_activity` (0 keeps them for ever).
+ACTIVITY_RETENTION_DAYS = env.int("ACTIVITY_RETENTION_DAYS", default=730)
+if ACTIVITY_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("ACTIVITY_RETENTION_DAYS must be 0 (keep for ever) or more.")
+# The largest ZIP "Import a case" accepts, in megabytes.
+CASE_IMPORT_MAX_MB = env.int("CASE_IMPORT_MAX_MB", default=50)
+# An account export renders PDFs for this many seconds, then adds the remaining cases
+# as case.json only, so the download always finishes.
+ACCOUNT_EXPORT_PDF_SECONDS = env.int("ACCOUNT_EXPORT_PDF_SECONDS", default=20)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

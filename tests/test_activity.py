@@ -156,7 +156,11 @@ def test_no_app_url_edits_or_deletes_a_log_entry(owner, owner_client, case):
     activity.record_packet_download(case, owner)
     before = {e.pk: (e.changes, e.timestamp, e.actor_id) for e in LogEntry.objects.all()}
     # Every URL first: some POSTs below remove the very objects the others point at.
-    urls = [reverse(name, kwargs=_kwargs_for(name, case)) for name in URL_NAMES]
+    # Deleting the case deletes its trail on purpose (tests/test_erasure.py), so the
+    # only URL that may remove entries is left out here.
+    urls = [
+        reverse(name, kwargs=_kwargs_for(name, case)) for name in URL_NAMES if name != "case_delete"
+    ]
     for url in urls:
         owner_client.post(url, {})
     after = {e.pk: (e.changes, e.timestamp, e.actor_id) for e in LogEntry.objects.all()}

@@ -2,11 +2,13 @@
 
 from django.urls import include, path
 
+from cases.urls import data as data_urls
 from cases.views import cases, dashboard
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("cases/new/", cases.case_create, name="case_create"),
+    *data_urls.urlpatterns,
     path("cases/<uuid:case_id>/", cases.case_detail, name="case_detail"),
     path("cases/<uuid:case_id>/edit/", cases.case_edit, name="case_edit"),
     path("cases/<uuid:case_id>/delete/", cases.case_delete, name="case_delete"),
@@ -15,5 +17,6 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", include("cases.urls.packet")),
     path("cases/<uuid:case_id>/", include("cases.urls.sharing")),
     path("cases/<uuid:case_id>/", include("cases.urls.outcomes")),
+    path("cases/<uuid:case_id>/", include(data_urls.case_urlpatterns)),
     path("", include("cases.urls.public")),
 ]

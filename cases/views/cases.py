@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cases.access import Need, get_case
 from cases.forms.case import NewCaseForm
 from cases.services.cases import create_case
+from cases.services.erasure import erase_case
 from cases.views import outcomes, packet, roadmap, sharing
 from cases.views.overview import overview_context
 
@@ -52,8 +53,9 @@ def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def case_delete(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
     if request.method == "POST":
-        name = case.patient_name
-        case.delete()
-        messages.success(request, f"The case for {name} has been deleted.")
+        erase_case(case, by=request.user)
+        # No name in the message: it waits in the session until shown, and nothing of a
+        # deleted case may stay readable anywhere.
+        messages.success(request, "The case has been deleted, with its activity trail.")
         return redirect("dashboard")
     return render(request, "cases/case_delete.html", {"case": case})

@@ -9,9 +9,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import Need, get_case, get_in_case
@@ -23,11 +21,11 @@ from cases.models.items import RecordStatus
 from cases.models.opinion import Stage
 from cases.pdf import render_pdf
 from cases.services.opinions import start_next_opinion
+from cases.services.summary import decision_summary_html
 
 OUTCOME = "cases/outcomes/outcome.html"
 COMPARE = "cases/outcomes/compare.html"
 DECIDE = "cases/outcomes/decide.html"
-SUMMARY = "cases/outcomes/decision_summary.html"
 
 STAGE_TAGS = {
     Stage.SEEKING: "tag--grey",
@@ -243,23 +241,7 @@ def decide(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpRes
 def decision_summary(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """A one-page PDF to share with family or the original doctor."""
     case = get_case(request, case_id)
-    opinions = list(case.opinions.order_by("number").prefetch_related("actions"))
-    decided = [o for o in opinions if o.decision]
-    latest = decided[-1] if decided else None
-    paper = "letter" if request.GET.get("paper") == "letter" else "a4"
-    html = render_to_string(
-        SUMMARY,
-        {
-            "case": case,
-            "comparison": build_comparison(case, [o for o in opinions if o.result]),
-            "decided": decided,
-            "latest": latest,
-            "actions": [a for o in opinions for a in o.actions.all()],
-            "paper": paper,
-            "today": timezone.localdate(),
-        },
-    )
-    day = (latest.decided_on if latest and latest.decided_on else timezone.localdate()).isoformat()
+    html, day = decision_summary_html(case, paper=request.GET.get("paper", "a4"))
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="decision-summary-{day}.pdf"'
     return response

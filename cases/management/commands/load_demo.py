@@ -41,6 +41,7 @@ from cases.models import (
 from cases.models.items import RecordFormat, RecordKind, RecordStatus
 from cases.models.opinion import AppointmentMode, ApprovalStatus, Coverage, YesNo
 from cases.services.cases import create_case
+from cases.services.erasure import erase_case
 
 DEMO_EMAIL = "demo@example.org"
 DAUGHTER_EMAIL = "emma@example.org"
@@ -84,7 +85,9 @@ class Command(BaseCommand):
                 )
                 if existing.exists() and not reset:
                     continue
-                existing.delete()
+                for old in existing:
+                    # Deleted for good, activity trail included, as people delete cases.
+                    erase_case(old, by=None)
                 build(maria, emma, timezone.localdate())
                 created.append(name)
 

@@ -1,0 +1,330 @@
+"""Bringing a case in from a ZIP made by "Export this case" or "Export my account".
+
+An uploaded ZIP is untrusted. It is read, never unpacked to disk: every entry name is
+checked (no absolute paths, no ``..``, no links), the number of entries and the size of
+what is read are bounded whatever the ZIP's headers claim (a zip bomb stops at the
+bound), and each case.json must match the JSON Schema of its format version before a
+single row is written. Everything is then created in one transaction, so a refused
+file changes nothing. Any problem is an ``ImportRefused`` whose message is shown at
+the file field.
+
+The copy belongs to the person importing it. The members and the activity trail in
+the file stay in the file: an upload may neither grant anyone access nor write the
+audit trail, so the copy's trail starts with "imported this case".
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass
+from typing import IO, Any
+
+from auditlog.context import disable_auditlog
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from cases import activity
+from cases.models import Case, Medication, Membership, Role
+from cases.services import portable
+
+MAX_ENTRIES = 2000
+MAX_CASES = 100
+MAX_JSON_BYTES = 20 * 1024 * 1024
+# What the headers may claim in all: far above any real export, far below a bomb.
+MAX_DECLARED_BYTES = 2 * 1024 * 1024 * 1024
+MACOS_METADATA = "__MACOSX/"
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; the message says why in plain words."""
+
+
+NOT_AN_EXPORT = (
+    "This ZIP is not an export from Second Opinion. Choose the ZIP you downloaded with "
+    "“Export this case” or “Export my account”."
+)
+DAMAGED = (
+    "This ZIP is damaged or was changed after it was exported, so nothing was imported. "
+    "Export the case again and choose the new file."
+)
+
+
+def max_upload_bytes() -> int:
+    return settings.CASE_IMPORT_MAX_MB * 1024 * 1024
+
+
+@dataclass
+class CaseFile:
+    folder: str
+    document: dict[str, Any]
+
+
+# Reading the ZIP ------------------------------------------------------------------------
+
+
+def _unsafe_name(name: str) -> bool:
+    """Would this name, unpacked by someone, land outside the folder it is unpacked in?"""
+    if not name or name.startswith(("/", "\\")) or "\\" in name or "\x00" in name:
+        return True
+    parts = name.rstrip("/").split("/")
+    return any(
+        part in ("", ".", "..") or ":" in part or any(ord(c) < 32 for c in part) or len(part) > 255
+        for part in parts
+    )
+
+
+def _check_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    infos = archive.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise ImportRefused(f"This ZIP holds more than {MAX_ENTRIES} files. {NOT_AN_EXPORT}")
+    by_name: dict[str, zipfile.ZipInfo] = {}
+    declared = 0
+    for info in infos:
+        if _unsafe_name(info.filename):
+            raise ImportRefused(
+                "This ZIP contains a file whose name points outside its folder, which is how "
+                "harmful ZIPs are made. Nothing was imported."
+            )
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise ImportRefused(
+                "This ZIP contains a link to another place on the computer. Nothing was imported."
+            )
+        if info.flag_bits & 0x1:
+            raise ImportRefused(
+                "This ZIP is protected with a password. Choose the ZIP exactly as it was "
+                "downloaded from Second Opinion."
+            )
+        if info.filename in by_name:
+            raise ImportRefused(
+                "This ZIP contains two files with the same name, so nothing was imported."
+            )
+        declared += info.file_size
+        by_name[info.filename] = info
+    if declared > MAX_DECLARED_BYTES:
+        raise ImportRefused(_too_big_unpacked())
+    return by_name
+
+
+def _too_big_unpacked() -> str:
+    return (
+        "This ZIP would be far too big once unpacked (such files are used to overload "
+        "servers). Nothing was imported."
+    )
+
+
+def _case_json_names(names: dict[str, zipfile.ZipInfo]) -> list[str]:
+    """Where the case.json files are: at the top, in one folder (a re-zipped folder), or
+    one per case folder of an account export."""
+    relevant = [n for n in names if not n.startswith(MACOS_METADATA)]
+    top = {n.split("/", 1)[0] + "/" for n in relevant if "/" in n}
+    prefixes = [""] + (sorted(top) if len(top) == 1 else [])
+    for prefix in prefixes:
+        if prefix + "account.json" in names:
+            found = sorted(
+                n
+                for n in relevant
+                if n.startswith(prefix + "cases/")
+                and n.endswith("/case.json")
+                and n.count("/") == prefix.count("/") + 2
+            )
+            if not found:
+                raise ImportRefused("This account export holds no cases to import.")
+            if len(found) > MAX_CASES:
+                raise ImportRefused(
+                    f"This account export holds more than {MAX_CASES} cases. Import them "
+                    "one case at a time."
+                )
+            return found
+        if prefix + "case.json" in names:
+            return [prefix + "case.json"]
+    raise ImportRefused(NOT_AN_EXPORT)
+
+
+def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    if info.file_size > MAX_JSON_BYTES:
+        raise ImportRefused(_too_big_unpacked())
+    try:
+        with archive.open(info) as member:
+            data = member.read(MAX_JSON_BYTES + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise ImportRefused(DAMAGED) from exc
+    if len(data) > MAX_JSON_BYTES:
+        # The header lied about the size: the classic zip bomb.
+        raise ImportRefused(_too_big_unpacked())
+    return data
+
+
+def read_archive(upload: IO[bytes], *, size: int | None = None) -> list[CaseFile]:
+    """The case documents in an uploaded ZIP, each checked against its schema."""
+    if size is not None and size > max_upload_bytes():
+        raise ImportRefused(
+            f"The file is bigger than {settings.CASE_IMPORT_MAX_MB} MB. Choose a ZIP exported "
+            "from Second Opinion."
+        )
+    try:
+        archive = zipfile.ZipFile(upload)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise ImportRefused("The file must be a ZIP file exported from Second Opinion.") from exc
+    with archive:
+        names = _check_entries(archive)
+        files = []
+        for name in _case_json_names(names):
+            document = _parse(_read_bounded(archive, names[name]))
+            files.append(CaseFile(folder=name[: -len("case.json")], document=document))
+    return files
+
+
+# Checking the document ---------------------------------------------------------------------
+
+
+def _parse(data: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ImportRefused(DAMAGED) from exc
+    if not isinstance(document, dict) or document.get("format") != portable.FORMAT:
+        raise ImportRefused(NOT_AN_EXPORT)
+    version = document.get("format_version")
+    if version != portable.FORMAT_VERSION:
+        newer = isinstance(version, int) and not isinstance(version, bool)
+        newer = newer and version > portable.FORMAT_VERSION
+        raise ImportRefused(
+            f"This export is in format version {_short(version)}, and this server reads "
+            f"version {portable.FORMAT_VERSION}. "
+            + (
+                "It was made by a newer version of Second Opinion: ask whoever runs this "
+                "server to update it."
+                if newer
+                else "It cannot be imported here."
+            )
+        )
+    errors = sorted(portable.validator().iter_errors(document), key=lambda e: list(e.path))
+    if errors:
+        raise ImportRefused(
+            f"{DAMAGED} (The value at {_where(errors[0].absolute_path)} does not fit the format.)"
+        )
+    _check_consistency(document)
+    return document
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 20 else text[:19] + "…"
+
+
+def _where(path) -> str:
+    parts = [str(p) for p in path]
+    return "case.json › " + " › ".join(parts) if parts else "the top of case.json"
+
+
+def _check_consistency(document: dict[str, Any]) -> None:
+    """What a schema cannot say: opinion numbers are unique; files need a place to go."""
+    numbers = [o["number"] for o in document["opinions"]]
+    if len(set(numbers)) != len(numbers) or min(numbers) < 2:
+        raise ImportRefused(DAMAGED)
+    if document["files"]:
+        raise ImportRefused(
+            "This export holds attached documents, which this server cannot store yet. "
+            "Nothing was imported."
+        )
+
+
+# Writing the case --------------------------------------------------------------------------
+
+
+def _build(part: portable.Part, data: dict[str, Any], *, where: str, **links) -> models.Model:
+    skip = {"id", "created_at", "updated_at"}
+    values = {
+        f.name: portable.load_value(f, data[f.name]) for f in part.fields if f.name not in skip
+    }
+    obj = part.model(**values, **links)
+    try:
+        # The model's own rules (lengths, choices, required values) on top of the schema.
+        obj.clean_fields(exclude=[f.name for f in part.model._meta.fields if f.is_relation])
+    except ValidationError as exc:
+        raise ImportRefused(f"{DAMAGED} (A value in {where} is not allowed here.)") from exc
+    return obj
+
+
+def _create_case(document: dict[str, Any], user: AbstractBaseUser) -> Case:
+    case = _build(portable.CASE, document["case"], where="the case", created_by=user)
+    medications = [
+        _build(portable.MEDICATION, m, where="the medications") for m in document["medications"]
+    ]
+    opinions = []
+    for o in document["opinions"]:
+        opinion = _build(portable.OPINION, o, where=f"opinion {o['number']}")
+        lists = {
+            name: [_build(part, item, where=f"opinion {o['number']}") for item in o[name]]
+            for name, part in portable.OPINION_LISTS.items()
+        }
+        opinions.append((opinion, lists))
+    mine = next(
+        (
+            m
+            for m in document["members"]
+            if m["email"] and user.email and m["email"].lower() == user.email.lower()
+        ),
+        None,
+    )
+
+    case.save()
+    # The person importing owns the copy; their authority on file travels if they had one.
+    Membership.objects.create(
+        case=case,
+        user=user,
+        role=Role.OWNER,
+        authority_kind=(mine or {}).get("authority_kind", ""),
+        authority_expires=portable.load_value(
+            Membership._meta.get_field("authority_expires"), (mine or {}).get("authority_expires")
+        ),
+    )
+    for m in medications:
+        m.case = case
+    Medication.objects.bulk_create(medications)
+    for opinion, lists in opinions:
+        opinion.case = case
+        opinion.save()
+        for name, items in lists.items():
+            for item in items:
+                item.opinion = opinion
+            portable.OPINION_LISTS[name].model.objects.bulk_create(items)
+    return case
+
+
+@dataclass
+class Imported:
+    case: Case
+    # People who had access to the exported case and have none to the copy.
+    left_behind: int
+
+
+def import_documents(files: list[CaseFile], user: AbstractBaseUser) -> list[Imported]:
+    """Create the cases read by ``read_archive`` in ``user``'s account, all or nothing."""
+    email = (user.email or "").lower()
+    with transaction.atomic():
+        with disable_auditlog():
+            cases = [_create_case(f.document, user) for f in files]
+        for case in cases:
+            activity.record_case_import(case, user)
+    return [
+        Imported(
+            case=case,
+            left_behind=sum(
+                1 for m in f.document["members"] if (m["email"] or "").lower() != email
+            ),
+        )
+        for case, f in zip(cases, files, strict=True)
+    ]
+
+
+def import_cases(
+    upload: IO[bytes], user: AbstractBaseUser, *, size: int | None = None
+) -> list[Imported]:
+    """Read the ZIP and import every case in it into ``user``'s account."""
+    return import_documents(read_archive(upload, size=size), user)
