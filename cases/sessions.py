@@ -155,19 +155,14 @@ class SessionTimeoutMiddleware:
             if deadline(session).ended:
                 logout(request)
                 signed_out = True
+            elif request.path != reverse("session_status"):
+                # Before the view, so the page it renders counts from this request.
+                touch(request)
         elif request.COOKIES.get(settings.SESSION_COOKIE_NAME) and session.session_key is None:
             signed_out = True
-        request.session_signed_out = signed_out  # type: ignore[attr-defined]
 
         response = self.get_response(request)
-
-        if signed_out:
-            return self._explain(request, response)
-        if request.session.get(SESSION_KEY) is not None and not getattr(
-            request, "session_passive", False
-        ):
-            touch(request)
-        return response
+        return self._explain(request, response) if signed_out else response
 
     def _explain(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         login_path = resolve_url(settings.LOGIN_URL)
@@ -251,35 +246,51 @@ class SignedInDevice:
     current: bool
 
 
-def signed_in_devices(request: HttpRequest) -> list[SignedInDevice]:
-    """This person's live sessions, newest activity first; ended ones are cleared away.
+def _stored_sessions(keys: list[str]) -> dict[str, dict[str, Any]]:
+    """The data of each live session among ``keys``, in one query on the database store."""
+    from django.contrib.sessions.backends.db import SessionStore as DBStore
 
-    Bounded by the sessions one person has open; each is read from the session store
-    once, since only the store knows when it was last used.
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if issubclass(store_class, DBStore):
+        rows = store_class.get_model_class().objects.filter(
+            session_key__in=keys, expire_date__gt=dt.datetime.now(tz=dt.UTC)
+        )
+        return {row.session_key: store_class().decode(row.session_data) for row in rows}
+    return {key: store_class(key).load() for key in keys}
+
+
+def signed_in_devices(request: HttpRequest) -> list[SignedInDevice]:
+    """This person's live sessions, this one first; ended ones are cleared away.
+
+    allauth.usersessions records each sign-in; only the session store knows whether a
+    session is still live and when it was last used, so all are read at once.
     """
+    from allauth.usersessions.adapter import get_adapter
     from allauth.usersessions.models import UserSession
 
-    if not UserSession.objects.filter(session_key=request.session.session_key).exists():
-        # Sessions that began before sessions were listed have no record yet.
+    current_key = request.session.session_key
+    if not UserSession.objects.filter(session_key=current_key).exists():
+        # Sessions that began before sign-ins were recorded have no record yet.
         UserSession.objects.create_from_request(request)
-    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    records = list(UserSession.objects.filter(user_id=request.user.pk))
+    stored = _stored_sessions([r.session_key for r in records])
     at = now()
-    devices = []
-    for user_session in UserSession.objects.filter(user_id=request.user.pk).order_by("pk"):
-        store = store_class(user_session.session_key)
-        data = store.load()
-        belongs = str(data.get(SESSION_KEY)) == str(request.user.pk)
-        if not belongs or deadline(data, at).ended:
-            user_session.end()
+    devices, ended = [], []
+    for record in records:
+        data = stored.get(record.session_key, {})
+        if str(data.get(SESSION_KEY)) != str(request.user.pk) or deadline(data, at).ended:
+            ended.append(record)
             continue
         devices.append(
             SignedInDevice(
-                session=user_session,
-                device=describe_device(user_session.user_agent),
+                session=record,
+                device=describe_device(record.user_agent),
                 signed_in_at=dt.datetime.fromtimestamp(data[SIGNED_IN_AT], tz=dt.UTC),
                 seen_at=dt.datetime.fromtimestamp(data[SEEN_AT], tz=dt.UTC),
-                current=user_session.session_key == request.session.session_key,
+                current=record.session_key == current_key,
             )
         )
+    if ended:
+        get_adapter().end_sessions(ended)
     devices.sort(key=lambda d: (not d.current, -d.seen_at.timestamp()))
     return devices

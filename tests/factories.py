@@ -47,11 +47,14 @@ def totp_now(secret: str) -> str:
 
 
 def turn_on_totp(user) -> str:
-    """Give ``user`` an authenticator app (as if set up on the account page); its secret."""
+    """Give ``user`` an authenticator app and recovery codes, as the account page does;
+    returns the app's secret."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
     return secret
 
 

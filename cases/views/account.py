@@ -28,10 +28,10 @@ def _state(request: HttpRequest) -> JsonResponse:
 def session_status(request: HttpRequest) -> JsonResponse:
     """Seconds until sign-out, for the warning in app.js.
 
-    Asking is not activity: a page left open must not keep its session alive. Open to
-    everyone, so a session that has just ended answers 0 rather than a redirect.
+    Asking is not activity (SessionTimeoutMiddleware leaves this URL out): a page left
+    open must not keep its session alive. Open to everyone, so a session that has just
+    ended answers 0 rather than a redirect.
     """
-    request.session_passive = True  # type: ignore[attr-defined]
     return _state(request)
 
 
