@@ -93,7 +93,7 @@ def test_where_you_are_signed_in_and_signing_out_everywhere_else(
     axe_check("account page")
     page.get_by_role("link", name="See where you are signed in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Where you are signed in")
-    rows = page.locator("table tbody tr")
+    rows = page.locator(".device-list > li")
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("This device")
     axe_check("where you are signed in")
