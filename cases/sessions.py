@@ -147,15 +147,18 @@ class SessionTimeoutMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.status_path: str | None = None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.status_path is None:
+            self.status_path = reverse("session_status")
         session = request.session
         signed_out = False
         if session.get(SESSION_KEY) is not None:
             if deadline(session).ended:
                 logout(request)
                 signed_out = True
-            elif request.path != reverse("session_status"):
+            elif request.path != self.status_path:
                 # Before the view, so the page it renders counts from this request.
                 touch(request)
         elif request.COOKIES.get(settings.SESSION_COOKIE_NAME) and session.session_key is None:

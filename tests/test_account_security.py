@@ -76,6 +76,15 @@ class TestSignUpRevealsNobody:
         assert not EmailAddress.objects.get(email="newcomer@example.org").verified
 
 
+def test_an_administrator_made_on_the_command_line_confirms_the_address_first(db):
+    get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
+    client = Client()
+    response = sign_in(client, "root@example.org")
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert mail.outbox[0].to == ["root@example.org"]
+    assert client.get("/admin/").status_code == 302
+
+
 class TestInvitationSignUp:
     def test_the_invitation_link_confirms_the_address_so_no_email_is_needed(
         self, owner_client, case
