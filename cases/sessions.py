@@ -33,6 +33,7 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 
 SIGNED_IN_AT = "signed_in_at"
@@ -191,22 +192,30 @@ def in_words(seconds: int) -> str:
     return " and ".join(parts)
 
 
-def session_timeout(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: the limits in words, and what the idle warning in app.js needs."""
-    context: dict[str, Any] = {
-        "session_limits": {"idle": in_words(idle_limit()), "absolute": in_words(absolute_limit())}
-    }
+def _warning_context(request: HttpRequest) -> dict[str, Any]:
     session = getattr(request, "session", None)
     if session is None or session.get(SESSION_KEY) is None:
-        return context
+        return {}
     return {
-        **context,
-        "session_timeout": {
-            "remaining": max(0, deadline(session).remaining),
-            "warning": warning_seconds(),
-            "status_url": reverse("session_status"),
-            "signed_out_url": signed_out_url(return_path(request)),
-        },
+        "remaining": max(0, deadline(session).remaining),
+        "warning": warning_seconds(),
+        "status_url": reverse("session_status"),
+        "signed_out_url": signed_out_url(return_path(request)),
+    }
+
+
+def _limits() -> dict[str, str]:
+    return {"idle": in_words(idle_limit()), "absolute": in_words(absolute_limit())}
+
+
+def session_timeout(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: the limits in words, and what the idle warning in app.js needs.
+
+    Lazy: htmx partials, which never show the warning, pay nothing for it.
+    """
+    return {
+        "session_limits": SimpleLazyObject(_limits),
+        "session_timeout": SimpleLazyObject(lambda: _warning_context(request)),
     }
 
 
