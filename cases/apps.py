@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CasesConfig(AppConfig):
@@ -7,10 +8,14 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         # Register the case's models with the activity trail (django-auditlog).
-        from cases import activity
+        from cases import activity, checks, sessions  # noqa: F401 (checks registers itself)
 
         activity.register()
+        # The 12-hour limit counts from signing in (cases/sessions.py).
+        user_logged_in.connect(sessions.stamp_sign_in, dispatch_uid="cases.stamp_sign_in")
 
         # A case never loses its last owner, whichever way a membership is deleted.
         from django.db.models.signals import pre_delete
@@ -19,3 +24,11 @@ class CasesConfig(AppConfig):
         from cases.services.erasure import guard_last_owner
 
         pre_delete.connect(guard_last_owner, sender=Membership, dispatch_uid="guard_last_owner")
+
+
+class SecureAdminConfig(admin_apps.AdminConfig):
+    """The admin, behind two-factor sign-in for staff (cases/admin_site.py)."""
+
+    default = False  # named in INSTALLED_APPS; CasesConfig stays this module's default
+
+    default_site = "cases.admin_site.SecureAdminSite"

@@ -14,7 +14,11 @@ env = environ.Env(
     CSRF_TRUSTED_ORIGINS=(list, []),
     SECURE_SSL_REDIRECT=(bool, True),
     SECURE_HSTS_SECONDS=(int, 31536000),
-    ACCOUNT_EMAIL_VERIFICATION=(str, "optional"),
+    ACCOUNT_EMAIL_VERIFICATION=(str, "mandatory"),
+    SECRET_KEY_FALLBACKS=(list, []),
+    SESSION_IDLE_TIMEOUT=(int, 30 * 60),
+    SESSION_ABSOLUTE_TIMEOUT=(int, 12 * 60 * 60),
+    MFA_ENCRYPTION_KEYS=(list, []),
 )
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -29,11 +33,15 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY)
         "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
 
+# Earlier secret keys, still accepted for signatures (and MFA keys derived from them)
+# while a rotation settles. Comma separated.
+SECRET_KEY_FALLBACKS = env("SECRET_KEY_FALLBACKS")
+
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cases.apps.SecureAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +57,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "cases",
 ]
 
@@ -59,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cases.sessions.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -82,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cases.sessions.session_timeout",
             ],
         },
     }
@@ -119,13 +130,29 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-# django-allauth: email is the login; two-factor sign-in is optional per account.
+# django-allauth: email is the login, confirmed before the first sign-in; two-factor
+# sign-in is optional per account, but required of staff before the admin opens.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION")
+# Sign-up never says an address already has an account: with mandatory verification,
+# allauth shows the same "check your email" page and writes to the account's owner.
+ACCOUNT_PREVENT_ENUMERATION = True
+# Following the link in the browser that signed up signs in (allauth checks it is the
+# same sign-up); opened anywhere else, it confirms the address and asks to sign in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SESSION_REMEMBER = None
+# No "keep me signed in": the session cookie ends with the browser (see sessions below).
+ACCOUNT_SESSION_REMEMBER = False
+# Deleting a case, handing it over and changing two-factor sign-in ask for the password
+# (or, with two-factor sign-in, a code) unless it was given in the last 5 minutes.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+ACCOUNT_ADAPTER = "cases.adapters.AccountAdapter"
+MFA_ADAPTER = "cases.mfa.MFAAdapter"
+# TOTP secrets are encrypted at rest (cases/mfa.py): Fernet keys, comma separated, the
+# first encrypts and all decrypt. Unset: derived from SECRET_KEY (check --deploy warns).
+MFA_ENCRYPTION_KEYS = env("MFA_ENCRYPTION_KEYS")
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Second Opinion"
@@ -179,7 +206,18 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# Sessions end after SESSION_IDLE_TIMEOUT seconds without a request (HIPAA automatic
+# logoff) and SESSION_ABSOLUTE_TIMEOUT seconds after signing in (cases/sessions.py). The
+# store forgets a session shortly after the idle limit; the cookie ends with the browser.
+SESSION_IDLE_TIMEOUT = env("SESSION_IDLE_TIMEOUT")
+SESSION_ABSOLUTE_TIMEOUT = env("SESSION_ABSOLUTE_TIMEOUT")
+if SESSION_IDLE_TIMEOUT < 60 or SESSION_ABSOLUTE_TIMEOUT < SESSION_IDLE_TIMEOUT:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_TIMEOUT must be at least 60 seconds, and SESSION_ABSOLUTE_TIMEOUT "
+        "at least as long as SESSION_IDLE_TIMEOUT."
+    )
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 120
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

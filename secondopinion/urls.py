@@ -1,13 +1,18 @@
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-# The admin signs in through allauth, so it gets the same rate limits and two-factor step.
+from cases.views import account
+
+# The admin (cases/admin_site.py) signs in through allauth, so it gets the same rate
+# limits and two-factor step; staff need two-factor sign-in to open it.
 admin.autodiscover()
-admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Ahead of allauth's own: its sessions page (allauth.usersessions) in the app's words.
+    path("accounts/sessions/", account.signed_in_devices, name="account_sessions"),
+    path("accounts/session/status/", account.session_status, name="session_status"),
+    path("accounts/session/keep-alive/", account.session_keep_alive, name="session_keep_alive"),
     path("accounts/", include("allauth.urls")),
     path("", include("cases.urls")),
 ]

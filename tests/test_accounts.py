@@ -15,7 +15,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ class TestLoginRequired:
 
 
 class TestSignUpAndSignIn:
-    def test_sign_up_creates_an_account_and_signs_in(self, client):
+    def test_sign_up_signs_in_only_once_the_address_is_confirmed(self, client):
         response = client.post(
             reverse("account_signup"),
             {
@@ -99,8 +99,18 @@ class TestSignUpAndSignIn:
                 "password2": "a-long-and-unusual-passphrase",
             },
         )
-        assert response.status_code == 302
+        assert response["Location"] == reverse("account_email_verification_sent")
         user = get_user_model().objects.get(email="maria@example.org")
+        assert client.get(reverse("dashboard")).status_code == 302
+        # Signing in with the password alone is refused until the link is followed.
+        sign_in(client, "maria@example.org", "a-long-and-unusual-passphrase")
+        assert client.get(reverse("dashboard")).status_code == 302
+        (message, *_) = mail.outbox
+        assert message.to == ["maria@example.org"]
+        assert message.subject == "Second Opinion: Confirm your email address"
+        link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", message.body)
+        response = client.post(link.group(1))
+        assert response["Location"] == reverse("dashboard")
         assert client.get(reverse("dashboard")).context["user"] == user
 
     def test_sign_up_problems_are_shown_at_the_field_and_in_the_summary(self, client):
@@ -225,7 +235,7 @@ class TestAccountPage:
         assert "<details open>" in html
 
     def test_sign_up_confirmation_link_confirms_the_address(self, client):
-        client.post(
+        response = client.post(
             reverse("account_signup"),
             {
                 "email": "maria@example.org",
@@ -233,6 +243,7 @@ class TestAccountPage:
                 "password2": "a-long-and-unusual-passphrase",
             },
         )
+        assert b"Follow it to confirm" in client.get(response["Location"]).content
         link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
         page = client.get(link.group(1))
         assert b"Confirm your email address" in page.content
@@ -351,14 +362,14 @@ class TestAdminSignIn:
         assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
         assert b"<h1>Sign in</h1>" in response.content
 
-    def test_staff_see_the_admin_after_signing_in(self, client, db):
-        user = make_user("staff@example.org")
-        user.is_staff = user.is_superuser = True
-        user.save()
+    def test_staff_see_the_admin_after_signing_in_with_a_code(self, client, db):
+        staff = make_staff("staff@example.org")
         response = client.post(
             reverse("account_login") + "?next=/admin/",
             {"login": "staff@example.org", "password": PASSWORD, "next": "/admin/"},
         )
+        assert response["Location"] == reverse("mfa_authenticate")
+        response = client.post(reverse("mfa_authenticate"), {"code": totp_now(staff.totp_secret)})
         assert response["Location"] == "/admin/"
         assert b"Site administration" in client.get("/admin/").content
 

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +15,7 @@ from django.urls import reverse
 from cases import activity
 from cases.models import Invitation, Medication, Role
 from cases.models.items import RecordStatus
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_staff, make_user, sign_in
 from tests.test_access_policy import URL_NAMES, _kwargs_for
 
 pytestmark = pytest.mark.django_db
@@ -168,9 +167,9 @@ def test_no_app_url_edits_or_deletes_a_log_entry(owner, owner_client, case):
 
 
 def test_the_admin_cannot_add_change_or_delete_log_entries(owner, case):
-    admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw-123456789")
+    admin = make_staff("root@example.org")
     client = Client()
-    client.force_login(admin)
+    sign_in(client, "root@example.org", secret=admin.totp_secret)
     activity.record_packet_download(case, owner)
     entry = LogEntry.objects.first()
     base = "/admin/auditlog/logentry/"

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Case, Membership, Role
-from tests.factories import make_case
+from tests.factories import make_case, reauthenticate
 
 
 @pytest.mark.django_db
@@ -106,6 +106,7 @@ class TestEditCase:
 @pytest.mark.django_db
 class TestDeleteCase:
     def test_owner_deletes_after_confirmation(self, owner_client, case):
+        reauthenticate(owner_client)
         assert owner_client.get(reverse("case_delete", args=[case.pk])).status_code == 200
         response = owner_client.post(reverse("case_delete", args=[case.pk]))
         assert response.status_code == 302

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -24,6 +25,11 @@ _OURS = {
     "EMAIL_URL",
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
+    "SECRET_KEY_FALLBACKS",
+    "SESSION_IDLE_TIMEOUT",
+    "SESSION_ABSOLUTE_TIMEOUT",
+    "ACCOUNT_EMAIL_VERIFICATION",
+    "MFA_ENCRYPTION_KEYS",
     # Set for the browser tests' in-process live server; never in a deployment.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
@@ -53,6 +59,7 @@ def production_env() -> dict[str, str]:
         "DEBUG": "False",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "secondopinion.example.org",
+        "MFA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     }
 
 
@@ -64,6 +71,35 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
     assert "WARNINGS" not in output
     assert "?: (security" not in output
     assert "no issues" in output
+
+
+def test_check_deploy_asks_for_mfa_keys_of_their_own_and_mandatory_verification(tmp_path):
+    env = {**production_env(), "ACCOUNT_EMAIL_VERIFICATION": "optional"}
+    del env["MFA_ENCRYPTION_KEYS"]
+    result = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "accounts.W001" in output and "MFA_ENCRYPTION_KEYS is not set" in output
+    assert "accounts.W002" in output
+
+
+def test_check_refuses_an_mfa_key_that_is_not_a_fernet_key(tmp_path):
+    env = {**production_env(), "MFA_ENCRYPTION_KEYS": "not-a-key"}
+    result = run_manage(tmp_path, "check", **env)
+    assert result.returncode != 0
+    assert "accounts.E001" in result.stdout + result.stderr
+
+
+def test_app_refuses_to_start_with_session_limits_that_make_no_sense(tmp_path):
+    for idle, absolute in (("30", "43200"), ("1800", "600")):
+        env = {
+            **production_env(),
+            "SESSION_IDLE_TIMEOUT": idle,
+            "SESSION_ABSOLUTE_TIMEOUT": absolute,
+        }
+        result = run_manage(tmp_path, "check", **env)
+        assert result.returncode != 0
+        assert "SESSION_IDLE_TIMEOUT must be at least 60 seconds" in result.stderr
 
 
 def test_app_refuses_to_start_without_a_real_secret_key(tmp_path):

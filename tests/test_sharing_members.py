@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import AuthorityKind, Membership, Role
 from cases.services.sharing import authority_warnings
-from tests.factories import add_member, make_user
+from tests.factories import add_member, make_user, reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +107,7 @@ def test_ownership_transfer_leaves_the_old_owner_an_editor(
     owner, owner_client, caregiver, caregiver_client, case
 ):
     bob = membership(case, caregiver)
+    reauthenticate(owner_client)
     response = owner_client.post(url("member_transfer", case, bob), follow=True)
     assert "is now the owner" in response.content.decode()
     assert membership(case, caregiver).role == Role.OWNER

@@ -36,7 +36,7 @@ class PlainFieldsMixin:
 
 
 class LoginForm(PlainFieldsMixin, account_forms.LoginForm):
-    labels = {"login": "Email address", "remember": "Keep me signed in on this device"}
+    labels = {"login": "Email address"}
     # The "Forgot your password?" link sits under the form, not inside the hint.
     hints = {"password": ""}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.access import Need, get_case
 from cases.forms.case import NewCaseForm
+from cases.models import Case
 from cases.services.cases import create_case
 from cases.services.erasure import erase_case
 from cases.views import outcomes, packet, roadmap, sharing
@@ -52,6 +54,13 @@ def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_delete(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
+    return _delete(request, case)
+
+
+# After the access check, so that nobody but the owner learns anything; allauth then asks
+# for the password (or a code) and brings the person back here, their post replayed.
+@reauthentication_required
+def _delete(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST":
         erase_case(case, by=request.user)
         # No name in the message: it waits in the session until shown, and nothing of a

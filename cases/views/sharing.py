@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -169,6 +170,13 @@ def member_remove(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> H
 def member_transfer(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
     member = _member(case, member_id)
+    return _transfer(request, case, member)
+
+
+# Handing over the case hands over who may see it: after the access check, allauth asks
+# for the password (or a code) and brings the person back here, their post replayed.
+@reauthentication_required
+def _transfer(request: HttpRequest, case: Case, member: Membership) -> HttpResponse:
     name = display_name(member.user)
     if request.method == "POST":
         try:

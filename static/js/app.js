@@ -47,6 +47,119 @@
     announce("Could not reach the server. Check your connection and try again.");
   });
 
+  // The warning before the idle sign-out (cases/sessions.py, the dialog in base.html).
+  // The server keeps the time: before warning, the page asks how long is left (asking
+  // is not activity), so work in another tab or an htmx save counts too.
+  function sessionWarning() {
+    var dialog = document.getElementById("session-warning");
+    if (!dialog || typeof dialog.showModal !== "function" || !window.fetch) return;
+    var warning = parseInt(dialog.getAttribute("data-session-warning"), 10) || 120;
+    var statusUrl = dialog.getAttribute("data-session-status-url");
+    var signedOutUrl = dialog.getAttribute("data-session-signed-out-url");
+    var form = dialog.querySelector("form");
+    var timer = null;
+    var returnFocus = null;
+
+    function inWords(seconds) {
+      var minutes = Math.max(1, Math.ceil(seconds / 60));
+      return minutes === 1 ? "1 minute" : minutes + " minutes";
+    }
+    function wait(seconds, then) {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(then, Math.max(1, seconds) * 1000);
+    }
+    function signedOut() {
+      window.location.assign(signedOutUrl);
+    }
+    function json(response) {
+      if (!response.ok || response.redirected) throw new Error("signed out");
+      return response.json();
+    }
+    function check() {
+      fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(json)
+        .then(update)
+        .catch(function () { wait(30, check); });
+    }
+    function update(state) {
+      if (state.remaining <= 0) {
+        signedOut();
+      } else if (state.remaining > warning) {
+        hide();
+        wait(state.remaining - warning, check);
+      } else {
+        show(state);
+        wait(state.remaining + 1, check);
+      }
+    }
+    function show(state) {
+      var words = inWords(state.remaining);
+      dialog.querySelectorAll("[data-session-time-left]").forEach(function (el) { el.textContent = words; });
+      dialog.querySelectorAll("[data-session-extendable]").forEach(function (el) { el.hidden = !state.can_extend; });
+      dialog.querySelectorAll("[data-session-final]").forEach(function (el) { el.hidden = !!state.can_extend; });
+      if (!dialog.open) {
+        returnFocus = document.activeElement;
+        dialog.showModal();
+      }
+      var button = dialog.querySelector("button:not([hidden])");
+      if (button) button.focus();
+    }
+    function hide() {
+      if (!dialog.open) return;
+      dialog.close();
+      if (returnFocus && returnFocus.isConnected && typeof returnFocus.focus === "function") {
+        returnFocus.focus();
+      }
+      returnFocus = null;
+    }
+    function stay() {
+      fetch(form.action, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+        body: new FormData(form)
+      })
+        .then(json)
+        .then(function (state) {
+          if (state.remaining <= 0) return signedOut();
+          hide();
+          if (state.remaining > warning) {
+            announce("You are still signed in.");
+            wait(state.remaining - warning, check);
+          } else {
+            wait(state.remaining + 1, check);
+          }
+        })
+        .catch(function (error) {
+          if (error && error.message === "signed out") {
+            signedOut();
+          } else {
+            announce("Could not reach the server. Check your connection and try again.");
+          }
+        });
+    }
+
+    form.addEventListener("submit", function (evt) {
+      evt.preventDefault();
+      stay();
+    });
+    // Escape means the person is there: keep them signed in rather than just closing.
+    dialog.addEventListener("cancel", function (evt) {
+      evt.preventDefault();
+      stay();
+    });
+    // Background tabs run timers late: look again when the page is seen.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") check();
+    });
+    window.addEventListener("pageshow", function (evt) {
+      if (evt.persisted) check();
+    });
+    var remaining = parseInt(dialog.getAttribute("data-session-remaining"), 10) || 0;
+    wait(remaining - warning, check);
+  }
+  document.addEventListener("DOMContentLoaded", sessionWarning);
+
   // Confirmation for destructive actions without inline script: data-confirm="Question?"
   document.addEventListener("submit", function (evt) {
     var form = evt.target;

@@ -1,6 +1,9 @@
-"""Sign up, create a case, find it on the dashboard, sign out."""
+"""Sign up, confirm the email address, create a case, find it on the dashboard, sign out."""
+
+import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,6 +20,16 @@ def test_new_user_signs_up_creates_a_case_and_signs_out(page, axe_check):
     page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase")
     page.get_by_label("Password (again)").fill("a-long-and-unusual-passphrase")
     page.get_by_role("button", name="Sign Up").click()
+    # The address must be confirmed before the account opens.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
+    axe_check("check your email")
+    # The live server runs in this process: the email is in the locmem outbox.
+    (message,) = mail.outbox
+    assert message.to == ["maria@example.org"]
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", message.body).group(1)
+    page.goto(link)
+    axe_check("confirm the address")
+    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", name="Your cases")).to_be_visible()
     axe_check()
 

@@ -1,0 +1,47 @@
+"""The admin shows every case: staff open it only with two-factor sign-in, passed this session."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from allauth.account.authentication import get_authentication_records
+from allauth.account.decorators import secure_admin_login
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+def passed_two_factor(request: HttpRequest) -> bool:
+    """Whether this session has seen a code from the person's app (or a recovery code)."""
+    return any(r.get("method") == "mfa" for r in get_authentication_records(request, request.user))
+
+
+class SecureAdminSite(admin.AdminSite):
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None):
+        # Through allauth's sign-in page: its rate limits and the two-factor step.
+        return secure_admin_login(super().login)(request, extra_context)
+
+    def admin_view(self, view, cacheable: bool = False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if user.is_active and user.is_staff:
+                if not is_mfa_enabled(user):
+                    messages.warning(
+                        request,
+                        "Turn on two-factor sign-in before you open the admin: "
+                        "it shows every case.",
+                    )
+                    return redirect("mfa_index")
+                if not passed_two_factor(request):
+                    query = urlencode({"next": request.get_full_path()})
+                    return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+            return inner(request, *args, **kwargs)
+
+        return guarded
