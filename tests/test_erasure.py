@@ -28,7 +28,13 @@ from cases.services.erasure import (
     erase_case,
 )
 from tests.data_support import make_full_case
-from tests.factories import PASSWORD, add_member, make_case, make_user
+from tests.factories import (
+    add_member,
+    make_case,
+    make_staff,
+    reauthenticate,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +99,7 @@ def test_nothing_of_a_deleted_case_remains_readable_anywhere(
         "django_admin_log.object_repr",
     } <= set(before), before
 
+    reauthenticate(owner_client)
     response = owner_client.post(reverse("case_delete", kwargs={"case_id": case.pk}), follow=True)
     assert response.status_code == 200
 
@@ -103,6 +110,7 @@ def test_nothing_of_a_deleted_case_remains_readable_anywhere(
 
 def test_a_deleted_case_leaves_one_tombstone_without_health_data(owner, owner_client, case):
     case_id = str(case.pk)
+    reauthenticate(owner_client)
     owner_client.post(reverse("case_delete", kwargs={"case_id": case.pk}))
     entries = list(LogEntry.objects.filter(object_pk=case_id))
     assert len(entries) == 1
@@ -115,15 +123,16 @@ def test_a_deleted_case_leaves_one_tombstone_without_health_data(owner, owner_cl
 
 
 def test_the_flash_message_after_deleting_names_no_patient(owner_client, case):
+    reauthenticate(owner_client)
     response = owner_client.post(reverse("case_delete", kwargs={"case_id": case.pk}), follow=True)
     shown = [str(m) for m in response.context["messages"]]
     assert shown == ["The case has been deleted, with its activity trail."]
 
 
 def test_deleting_a_case_in_the_admin_deletes_its_trail_too(owner, case):
-    admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw-123456789")
+    admin = make_staff("root@example.org")
     client = Client()
-    client.force_login(admin)
+    sign_in(client, admin.email, secret=admin.totp_secret)
     url = reverse("admin:cases_case_delete", args=[case.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Case.objects.exists()
@@ -131,11 +140,6 @@ def test_deleting_a_case_in_the_admin_deletes_its_trail_too(owner, case):
 
 
 # Accounts ----------------------------------------------------------------------------------
-
-
-def reauthenticate(client: Client) -> None:
-    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
-    assert response.status_code == 302, response.content.decode()
 
 
 @pytest.fixture
@@ -310,11 +314,9 @@ class TestNoCaseWithoutAnOwner:
         assert not cases_without_owner().exists()
 
     def test_the_admin_cannot_delete_a_user_who_alone_owns_a_case(self, owner, case):
-        admin = make_user("root@example.org")
-        admin.is_staff = admin.is_superuser = True
-        admin.save()
+        admin = make_staff("root@example.org")
         client = Client()
-        client.force_login(admin)
+        sign_in(client, admin.email, secret=admin.totp_secret)
         url = reverse("admin:auth_user_delete", args=[owner.pk])
         page = client.get(url).content.decode()
         assert "this person is its only owner" in page

@@ -58,7 +58,7 @@ def test_delete_after_confirming_then_signed_out_after_the_idle_limit(page, axe_
     )
     axe_check("delete question")
     page.get_by_role("button", name="Yes, delete this case").click()
-    expect(page.get_by_text("The case for Rosa Diaz has been deleted.")).to_be_visible()
+    expect(page.get_by_text("The case has been deleted, with its activity trail.")).to_be_visible()
     axe_check("dashboard after deleting")
     assert not Case.objects.filter(pk=gone.pk).exists()
 
