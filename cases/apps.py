@@ -11,3 +11,6 @@ class CasesConfig(AppConfig):
         from cases import activity
 
         activity.register()
+        from cases import checks
+
+        checks.register()

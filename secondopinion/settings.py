@@ -104,9 +104,36 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHE_URL = env("CACHE_URL", default="")
-if CACHE_URL:
-    CACHES = {"default": env.cache_url("CACHE_URL")}
+
+def _caches(url: str) -> dict:
+    """The shared cache: a table in the app's database unless ``CACHE_URL`` names Redis.
+
+    Rate limits and the one-time use of two-factor codes are kept here, so it must be
+    shared by every worker; a system check refuses a per-process cache with DEBUG off.
+    """
+    if not url:
+        return {
+            "default": {
+                "BACKEND": "secondopinion.cache.DatabaseCache",
+                "LOCATION": "secondopinion_cache",
+                # Culling drops entries at random once full: keep it far from the number
+                # of live rate-limit counters, so flooding cannot wipe someone's count.
+                "OPTIONS": {"MAX_ENTRIES": 100_000},
+            }
+        }
+    if url.split(":", 1)[0] in ("redis", "rediss"):
+        # Django's own Redis backend (redis-py), not django-redis as django-environ assumes.
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "secondopinion",
+            }
+        }
+    return {"default": environ.Env.cache_url_config(url)}
+
+
+CACHES = _caches(env("CACHE_URL", default=""))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
