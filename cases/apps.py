@@ -11,6 +11,8 @@ class CasesConfig(AppConfig):
         from cases import activity
 
         activity.register()
-        from cases import checks
+        # Sign-ins, failures and account changes go to the security log.
+        from cases import checks, security
 
+        security.connect()
         checks.register()

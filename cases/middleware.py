@@ -19,3 +19,19 @@ class NoStoreMiddleware:
         add_never_cache_headers(response)
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+
+class SecurityLogMiddleware:
+    """Write refused case requests (cases/access.py) to the security log, with the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if hasattr(exception, "security_refusal"):
+            from cases import security
+
+            security.case_refused(request, exception)

@@ -15,6 +15,8 @@ env = environ.Env(
     SECURE_SSL_REDIRECT=(bool, True),
     SECURE_HSTS_SECONDS=(int, 31536000),
     ACCOUNT_EMAIL_VERIFICATION=(str, "optional"),
+    TRUSTED_PROXY_COUNT=(int, 0),
+    SECURITY_LOG_FILE=(str, ""),
 )
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "cases.middleware.NoStoreMiddleware",
+    "cases.middleware.SecurityLogMiddleware",
 ]
 
 ROOT_URLCONF = "secondopinion.urls"
@@ -154,6 +157,29 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Rate limits, counted in the shared cache so they hold across workers and machines.
+# A wrong password or two-factor code counts against the address typed (5 in 5 minutes,
+# the same key for the code step) and against the network it came from (10 a minute).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/h/ip",
+    # Each reset sends an email: a few per address an hour, and per network.
+    "reset_password": "20/h/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Behind a proxy every request comes from the proxy's address: name how many proxies
+# append to X-Forwarded-For, so per-network limits count the real client.
+ALLAUTH_TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
+# The app's own limits (cases/ratelimit.py): (how many, per how many seconds).
+RATE_LIMITS = {
+    "invitation_user": (10, 60 * 60),  # invitations and resends sent by one person
+    "invitation_case": (10, 60 * 60),  # ... and for one case, whoever sends them
+    "download_user": (30, 10 * 60),  # packet and decision summary PDFs per person
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Second Opinion"
 # allauth's forms in plain words, errors at the field (cases/forms/accounts.py).
@@ -234,15 +260,32 @@ CONTENT_SECURITY_POLICY = {
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = True
 
+# The security log: sign-ins, failures, refused case requests, invitations, rate limits,
+# one JSON object a line (cases/security.py). Never health data: ids, events and paths.
+SECURITY_LOG_FILE = env("SECURITY_LOG_FILE")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "secondopinion.jsonlog.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": (
+            {"class": "logging.handlers.WatchedFileHandler", "filename": SECURITY_LOG_FILE}
+            if SECURITY_LOG_FILE
+            else {"class": "logging.StreamHandler"}
+        )
+        | {"formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         # Request lines carry only opaque ids, never health data, but keep them out of
         # production logs anyway: the web server logs access already.
         "django.server": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
+        "secondopinion.security": {
+            "handlers": ["security"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }
 

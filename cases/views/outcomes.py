@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cases import ratelimit
 from cases.access import Need, get_case, get_in_case
 from cases.comparison import build_comparison
 from cases.forms.outcomes import DecisionForm, FollowUpActionForm, OutcomeForm
@@ -238,6 +239,8 @@ def decide(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpRes
 def decision_summary(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """A one-page PDF to share with family or the original doctor."""
     case = get_case(request, case_id)
+    if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
+        return refused
     opinions = list(case.opinions.order_by("number").prefetch_related("actions"))
     decided = [o for o in opinions if o.decision]
     latest = decided[-1] if decided else None
