@@ -45,8 +45,8 @@ INVITATIONS = Refusal(
 ACCOUNT = Refusal(
     title="Please wait a few minutes",
     reason=(
-        "There have been a lot of attempts from your network in a short time. To keep "
-        "accounts safe, signing in, signing up and password resets are limited."
+        "There have been a lot of attempts in a short time. To keep accounts safe, "
+        "signing in, creating accounts and password reset emails are limited."
     ),
 )
 DOWNLOADS = Refusal(
@@ -76,7 +76,8 @@ def _count(name: str, key: object) -> tuple[bool, int]:
     if previous * (1 - into / period) + used <= limit:
         return True, 0
     # Refused uses do not count, so someone who keeps trying is not locked out longer.
-    cache.decr(current)
+    with contextlib.suppress(ValueError):  # evicted meanwhile: nothing to give back
+        cache.decr(current)
     return False, _wait(limit, period, into, previous, used - 1)
 
 
@@ -115,15 +116,18 @@ def _give_back(name: str, key: object) -> None:
         cache.decr(current)
 
 
-def too_many_requests(request: HttpRequest, refusal: Refusal, wait: int) -> HttpResponse:
-    minutes = max(1, math.ceil(wait / 60))
+def too_many_requests(
+    request: HttpRequest, refusal: Refusal, wait: int | None = None
+) -> HttpResponse:
+    """The plain-words 429 page; ``wait`` in seconds when known (allauth does not say)."""
     response = render(
         request,
         "429.html",
-        {"refusal": refusal, "minutes": minutes},
+        {"refusal": refusal, "minutes": math.ceil(wait / 60) if wait else None},
         status=HTTPStatus.TOO_MANY_REQUESTS,
     )
-    response["Retry-After"] = str(wait)
+    if wait:
+        response["Retry-After"] = str(wait)
     if getattr(request, "htmx", False):
         # An htmx request shows the same page in place of the main content (base.html's
         # htmx-config lets 429 responses swap).

@@ -19,4 +19,4 @@ urlpatterns = [
 def handler429(request: HttpRequest) -> HttpResponse:
     """allauth's rate limits (sign-in, sign-up, password reset) answer with the app's page."""
     security.rate_limited(request, "account")
-    return ratelimit.too_many_requests(request, ratelimit.ACCOUNT, wait=60)
+    return ratelimit.too_many_requests(request, ratelimit.ACCOUNT)

@@ -281,3 +281,17 @@ def test_the_count_lives_in_the_shared_cache(db, clock, settings):
     ratelimit._count("test", "k")
     ratelimit._count("test", "k")
     assert cache.get(f"so:rl:test:k:{int(clock.now // 60)}") == 2
+
+
+def test_allauths_limits_answer_with_the_apps_page_without_a_made_up_wait(
+    client, owner, account_limits
+):
+    for _ in range(5):
+        client.post(reverse("account_reset_password"), {"email": owner.email})
+    refused = client.post(reverse("account_reset_password"), {"email": owner.email})
+    assert refused.status_code == 429
+    assert "Retry-After" not in refused
+    html = refused.content.decode()
+    assert "<title>Please wait a few minutes – Second Opinion</title>" in html
+    assert "Some limits last up to an hour" in html
+    assert 'class="skip-link"' in html  # the app's layout, not allauth's bare page
