@@ -4,6 +4,9 @@ Every case-scoped view starts with ``get_case(request, case_id, Need.X)``. A per
 is not a member gets 404 (no hint that the case exists); a member whose role is too
 low for what they ask gets 403. Objects under a case are then fetched with
 ``get_in_case`` so an id from another case is a 404 too.
+
+Each refusal carries what the security log needs (``security_refusal``); the security
+middleware writes it with the request, unless the view handles the 404 itself.
 """
 
 from __future__ import annotations
@@ -28,17 +31,29 @@ class Need(enum.IntEnum):
 ROLE_GRANTS = {Role.VIEWER: Need.VIEW, Role.EDITOR: Need.EDIT, Role.OWNER: Need.OWN}
 
 
+def _refused(exception: Exception, case_id: object, reason: str, **details: object) -> Exception:
+    exception.security_refusal = {  # type: ignore[attr-defined]
+        "status": 403 if isinstance(exception, PermissionDenied) else 404,
+        "reason": reason,
+        "case": str(case_id),
+        **details,
+    }
+    return exception
+
+
 def get_case(request: HttpRequest, case_id: uuid.UUID, need: Need = Need.VIEW) -> Case:
     """Return the case with ``case.membership`` set, or raise 404/403."""
     if not request.user.is_authenticated:
-        raise Http404
+        raise _refused(Http404(), case_id, "anonymous")
     membership = (
         Membership.objects.select_related("case").filter(case_id=case_id, user=request.user).first()
     )
     if membership is None:
-        raise Http404
+        raise _refused(Http404(), case_id, "not_a_member")
     if ROLE_GRANTS[Role(membership.role)] < need:
-        raise PermissionDenied
+        raise _refused(
+            PermissionDenied(), case_id, "role", role=membership.role, need=need.name.lower()
+        )
     case = membership.case
     case.membership = membership
     return case
@@ -52,4 +67,6 @@ def get_in_case(case: Case, queryset: models.QuerySet[M], pk: int, via: str = "c
     try:
         return queryset.get(pk=pk, **{via: case})
     except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
+        raise _refused(
+            Http404(), case.pk, "not_in_case", object=queryset.model._meta.model_name
+        ) from exc

@@ -25,6 +25,12 @@ class CasesConfig(AppConfig):
 
         pre_delete.connect(guard_last_owner, sender=Membership, dispatch_uid="guard_last_owner")
 
+        # Sign-ins, failures and account changes go to the security log.
+        from cases import security
+
+        security.connect()
+        checks.register()
+
 
 class SecureAdminConfig(admin_apps.AdminConfig):
     """The admin, behind two-factor sign-in for staff (cases/admin_site.py)."""

@@ -19,3 +19,56 @@ class NoStoreMiddleware:
         add_never_cache_headers(response)
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+
+# Powerful browser features the app never uses, denied to it and to anything it embeds:
+# a script that got in anyway cannot reach the camera, the microphone or a location.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Send Permissions-Policy on every response, static files included."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+class SecurityLogMiddleware:
+    """Write refused case requests (cases/access.py) to the security log, with the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if hasattr(exception, "security_refusal"):
+            from cases import security
+
+            security.case_refused(request, exception)

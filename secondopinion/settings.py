@@ -19,6 +19,8 @@ env = environ.Env(
     SESSION_IDLE_TIMEOUT=(int, 30 * 60),
     SESSION_ABSOLUTE_TIMEOUT=(int, 12 * 60 * 60),
     MFA_ENCRYPTION_KEYS=(list, []),
+    TRUSTED_PROXY_COUNT=(int, 0),
+    SECURITY_LOG_FILE=(str, ""),
 )
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -63,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the header too.
+    "cases.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +81,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "cases.middleware.NoStoreMiddleware",
+    "cases.middleware.SecurityLogMiddleware",
 ]
 
 ROOT_URLCONF = "secondopinion.urls"
@@ -115,9 +120,36 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHE_URL = env("CACHE_URL", default="")
-if CACHE_URL:
-    CACHES = {"default": env.cache_url("CACHE_URL")}
+
+def _caches(url: str) -> dict:
+    """The shared cache: a table in the app's database unless ``CACHE_URL`` names Redis.
+
+    Rate limits and the one-time use of two-factor codes are kept here, so it must be
+    shared by every worker; a system check refuses a per-process cache with DEBUG off.
+    """
+    if not url:
+        return {
+            "default": {
+                "BACKEND": "secondopinion.cache.DatabaseCache",
+                "LOCATION": "secondopinion_cache",
+                # Culling drops entries at random once full: keep it far from the number
+                # of live rate-limit counters, so flooding cannot wipe someone's count.
+                "OPTIONS": {"MAX_ENTRIES": 100_000},
+            }
+        }
+    if url.split(":", 1)[0] in ("redis", "rediss"):
+        # Django's own Redis backend (redis-py), not django-redis as django-environ assumes.
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "secondopinion",
+            }
+        }
+    return {"default": environ.Env.cache_url_config(url)}
+
+
+CACHES = _caches(env("CACHE_URL", default=""))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -154,6 +186,29 @@ MFA_ADAPTER = "cases.mfa.MFAAdapter"
 # first encrypts and all decrypt. Unset: derived from SECRET_KEY (check --deploy warns).
 MFA_ENCRYPTION_KEYS = env("MFA_ENCRYPTION_KEYS")
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Rate limits, counted in the shared cache so they hold across workers and machines.
+# A wrong password or two-factor code counts against the address typed (5 in 5 minutes,
+# the same key for the code step) and against the network it came from (10 a minute).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/h/ip",
+    # Each reset sends an email: a few per address an hour, and per network.
+    "reset_password": "20/h/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Behind a proxy every request comes from the proxy's address: name how many proxies
+# append to X-Forwarded-For, so per-network limits count the real client.
+ALLAUTH_TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
+# The app's own limits (cases/ratelimit.py): (how many, per how many seconds).
+RATE_LIMITS = {
+    "invitation_user": (10, 60 * 60),  # invitations and resends sent by one person
+    "invitation_case": (10, 60 * 60),  # ... and for one case, whoever sends them
+    "download_user": (30, 10 * 60),  # packet and decision summary PDFs per person
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Second Opinion"
 # allauth's forms in plain words, errors at the field (cases/forms/accounts.py).
@@ -226,6 +281,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers refuse these cookies unless they are Secure,
+    # for Path=/ and without a Domain: a sibling subdomain cannot plant or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -257,15 +316,32 @@ CASE_IMPORT_MAX_MB = env.int("CASE_IMPORT_MAX_MB", default=50)
 # as case.json only, so the download always finishes.
 ACCOUNT_EXPORT_PDF_SECONDS = env.int("ACCOUNT_EXPORT_PDF_SECONDS", default=20)
 
+# The security log: sign-ins, failures, refused case requests, invitations, rate limits,
+# one JSON object a line (cases/security.py). Never health data: ids, events and paths.
+SECURITY_LOG_FILE = env("SECURITY_LOG_FILE")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "secondopinion.jsonlog.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": (
+            {"class": "logging.handlers.WatchedFileHandler", "filename": SECURITY_LOG_FILE}
+            if SECURITY_LOG_FILE
+            else {"class": "logging.StreamHandler"}
+        )
+        | {"formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         # Request lines carry only opaque ids, never health data, but keep them out of
         # production logs anyway: the web server logs access already.
         "django.server": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
+        "secondopinion.security": {
+            "handlers": ["security"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from cases import ratelimit, security
 from cases.views import account
 
 # The admin (cases/admin_site.py) signs in through allauth, so it gets the same rate
@@ -16,3 +18,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("cases.urls")),
 ]
+
+
+def handler429(request: HttpRequest) -> HttpResponse:
+    """allauth's rate limits (sign-in, sign-up, password reset) answer with the app's page."""
+    security.rate_limited(request, "account")
+    return ratelimit.too_many_requests(request, ratelimit.ACCOUNT)

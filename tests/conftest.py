@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from cases.models import Case, Role
 from tests.factories import add_member, make_case, make_user
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache_between_transactional_tests(request):
+    """Rate-limit counts and used two-factor codes live in the cache table. A test in a
+    transaction rolls them back; the flush after a transactional test (the browser
+    tests) empties only the models' tables, so empty the cache before each such test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        cache.clear()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.test import Client
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -17,7 +18,7 @@ def announced(response) -> str:
 def post_with_token(client: Client, page_url: str, url: str, data: dict, **extra):
     """POST as a browser would: fetch a page first to get the CSRF cookie, then send it."""
     page = client.get(page_url)
-    token = page.cookies["csrftoken"].value
+    token = page.cookies[settings.CSRF_COOKIE_NAME].value
     return client.post(url, {**data, "csrfmiddlewaretoken": token}, **extra)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from cases.models import Case, Membership, Role
@@ -31,7 +32,7 @@ class TestCreateCase:
     def test_creator_becomes_owner_with_a_second_opinion_and_checklist(self, csrf_client, owner):
         client = csrf_client(owner)
         page = client.get(reverse("case_create"))
-        token = page.cookies["csrftoken"].value
+        token = page.cookies[settings.CSRF_COOKIE_NAME].value
         response = client.post(
             reverse("case_create"),
             {

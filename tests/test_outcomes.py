@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -456,7 +457,7 @@ def test_deciding_with_csrf_enforced_starts_the_third_opinion(csrf_client, careg
     opinion = record_outcome(maria.current_opinion(), Result.DISAGREEMENT)
     page = client.get(decide_url(maria, opinion))
     data = {
-        "csrfmiddlewaretoken": page.cookies["csrftoken"].value,
+        "csrfmiddlewaretoken": page.cookies[settings.CSRF_COOKIE_NAME].value,
         "version": page.context["form"].initial["version"],
         "decision": Decision.THIRD,
         "decision_reason": "They disagree.",

@@ -432,5 +432,7 @@ def test_queries_do_not_grow_with_the_number_of_items(
     client.force_login(big_owner)
     with django_assert_max_num_queries(few):
         client.get(reverse(name, args=[big.pk]))
-    with django_assert_max_num_queries(12):
+    # The download also counts against the person's rate limit: 3 queries and, inside
+    # the test's transaction, a savepoint around them.
+    with django_assert_max_num_queries(12 if name == "packet_preview" else 17):
         client.get(reverse(name, args=[big.pk]))

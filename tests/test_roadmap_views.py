@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -239,7 +240,7 @@ class TestSections:
             {
                 "condition": "Changed",
                 "version": page.context["form"].initial["version"],
-                "csrfmiddlewaretoken": page.cookies["csrftoken"].value,
+                "csrfmiddlewaretoken": page.cookies[settings.CSRF_COOKIE_NAME].value,
             },
         )
         assert response.status_code == 302

@@ -124,3 +124,23 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions_and_a_busy_timeout(
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found == {"mode": "wal", "busy": 20000, "tx": "IMMEDIATE"}
+
+
+def test_a_per_process_cache_stops_the_app_in_production(tmp_path):
+    env = {**production_env(), "CACHE_URL": "locmemcache://"}
+    result = run_manage(tmp_path, "check", **env)
+    assert result.returncode != 0
+    assert "secondopinion.E001" in result.stderr
+    assert "not shared between processes" in result.stderr
+
+
+def test_a_plain_migrate_creates_the_shared_cache_table(tmp_path):
+    result = run_manage(tmp_path, "migrate", "--noinput", **production_env())
+    assert result.returncode == 0, result.stderr
+    script = (
+        "from django.core.cache import caches; cache = caches['default']\n"
+        "cache.add('so:probe', 0, 60); print(type(cache).__name__, cache.incr('so:probe'))\n"
+    )
+    result = run_manage(tmp_path, "shell", "-c", script, **production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["DatabaseCache", "1"]

@@ -9,14 +9,30 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account import forms as account_forms
+from allauth.core import context
 from allauth.mfa.base import forms as mfa_base_forms
 from allauth.mfa.totp import forms as mfa_totp_forms
 from django import forms
+
+from cases import security
 
 CODE_LABEL = "Code from your authenticator app"
 CODE_HINT = (
     "The 6-digit code your app shows now. If you cannot use your app, enter a recovery code."
 )
+
+
+TOO_MANY = "too_many_login_attempts"
+
+
+def _too_many(request) -> forms.ValidationError:
+    """allauth's limit on wrong passwords or codes was reached: log it, say what to do."""
+    security.rate_limited(request, "login_failed")
+    return forms.ValidationError(
+        "There have been too many attempts to sign in to this account. Wait 5 minutes, "
+        "then try again. If you have forgotten your password, reset it.",
+        code=TOO_MANY,
+    )
 
 
 class PlainFieldsMixin:
@@ -44,6 +60,8 @@ class LoginForm(PlainFieldsMixin, account_forms.LoginForm):
         try:
             return super().clean()
         except forms.ValidationError as error:
+            if error.code == TOO_MANY:
+                raise _too_many(self.request) from None
             if error.code != "email_password_mismatch":
                 raise
             # A wrong password is the usual cause: say so at the password field, so
@@ -88,12 +106,24 @@ class ReauthenticateForm(PlainFieldsMixin, account_forms.ReauthenticateForm):
     pass
 
 
-class AuthenticateForm(PlainFieldsMixin, mfa_base_forms.AuthenticateForm):
+class CodeLimitMixin:
+    """A code form whose rate limit was reached says so plainly, and logs it."""
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()  # type: ignore[misc]
+        except forms.ValidationError as error:
+            if error.code == TOO_MANY:
+                raise _too_many(context.request) from None
+            raise
+
+
+class AuthenticateForm(PlainFieldsMixin, CodeLimitMixin, mfa_base_forms.AuthenticateForm):
     labels = {"code": CODE_LABEL}
     hints = {"code": CODE_HINT}
 
 
-class MFAReauthenticateForm(PlainFieldsMixin, mfa_base_forms.ReauthenticateForm):
+class MFAReauthenticateForm(PlainFieldsMixin, CodeLimitMixin, mfa_base_forms.ReauthenticateForm):
     labels = {"code": CODE_LABEL}
     hints = {"code": CODE_HINT}
 

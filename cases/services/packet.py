@@ -142,6 +142,13 @@ class Packet:
         return bool(o and (o.specialist_name or o.specialist_institution or o.appointment_at))
 
     @property
+    def shows_member_id(self) -> bool:
+        """The member ID in full only for owners and editors, who deal with the insurer;
+        a viewer's packet shows its last 4 characters, like every screen."""
+        membership: Membership | None = getattr(self.case, "membership", None)
+        return membership is not None and membership.role in (Role.OWNER, Role.EDITOR)
+
+    @property
     def has_insurance(self) -> bool:
         c, o = self.case, self.opinion
         return bool(

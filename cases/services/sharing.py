@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import security
 from cases.models import Case, Invitation, Membership, Role
 from cases.models.sharing import _nonce
 
@@ -104,6 +105,13 @@ def send_invitation(request: HttpRequest, invitation: Invitation) -> None:
     )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
+    security.log_event(
+        "invitation_sent",
+        request,
+        case=str(invitation.case_id),
+        invitation=invitation.pk,
+        role=invitation.role,
+    )
 
 
 def invite(request: HttpRequest, case: Case, *, email: str, role: str) -> Invitation:

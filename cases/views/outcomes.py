@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cases import ratelimit
 from cases.access import Need, get_case, get_in_case
 from cases.comparison import build_comparison
 from cases.forms.outcomes import DecisionForm, FollowUpActionForm, OutcomeForm
@@ -241,6 +242,8 @@ def decide(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpRes
 def decision_summary(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """A one-page PDF to share with family or the original doctor."""
     case = get_case(request, case_id)
+    if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
+        return refused
     html, day = decision_summary_html(case, paper=request.GET.get("paper", "a4"))
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="decision-summary-{day}.pdf"'

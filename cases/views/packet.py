@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
+from cases import ratelimit
 from cases.access import Need, get_case
 from cases.activity import record_packet_download
 from cases.models import Case, Opinion
@@ -45,7 +46,11 @@ def packet_preview(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @require_safe
 def packet_download(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    packet = _packet(request, case_id)
+    case = get_case(request, case_id, Need.VIEW)
+    # Before the work: printing is the most expensive thing a person can ask for.
+    if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
+        return refused
+    packet = build_packet(case, request.user, paper=_paper(request))
     html = render_to_string("cases/packet/document.html", {"packet": packet}, request=request)
     pdf = render_pdf(html)
     # Every download goes on the case's activity trail: the packet holds the member ID.

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cases import ratelimit
 from cases.access import Need, get_case, get_in_case
 from cases.forms.sharing import AuthorityForm, InviteForm, RoleForm
 from cases.htmx import saved
@@ -62,10 +63,22 @@ def invite(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
     form = InviteForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
+        if refused := _invitation_limit(request, case):
+            return refused
         sharing.invite(request, case, **form.cleaned_data)
         messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
         return redirect("case_members", case_id=case.pk)
     return render(request, "cases/sharing/invite.html", {"case": case, "form": form})
+
+
+def _invitation_limit(request: HttpRequest, case: Case) -> HttpResponse | None:
+    """Each invitation is an email to any address: a few an hour per person and per case."""
+    return ratelimit.limit(
+        request,
+        ratelimit.INVITATIONS,
+        invitation_user=request.user.pk,
+        invitation_case=case.pk,
+    )
 
 
 def _invitation(case: Case, invitation_id: int) -> Invitation:
@@ -87,6 +100,8 @@ def _after_invitation_change(request: HttpRequest, case: Case, message: str) -> 
 def invitation_resend(request: HttpRequest, case_id: uuid.UUID, invitation_id: int) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
     invitation = _invitation(case, invitation_id)
+    if refused := _invitation_limit(request, case):
+        return refused
     try:
         sharing.resend(request, invitation)
     except SharingError as exc:

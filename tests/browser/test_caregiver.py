@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from playwright.sync_api import Page, expect
 
@@ -96,7 +97,9 @@ def test_wife_shares_johns_case_with_their_daughter_then_removes_her(
     packet = page.request.get(f"/cases/{case.pk}/packet/download/")
     assert packet.status == 200
     assert packet.headers["content-type"].startswith("application/pdf")
-    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    csrf = next(
+        c["value"] for c in page.context.cookies() if c["name"] == settings.CSRF_COOKIE_NAME
+    )
     write = page.request.post(
         f"/cases/{case.pk}/edit/",
         form={"patient_name": "Someone else", "condition": "x", "relationship": "self"},
