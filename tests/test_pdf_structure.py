@@ -221,6 +221,8 @@ def summaries(django_db_setup, django_db_blocker) -> dict[str, bytes]:
             "letter picked": get(url, "en-GB", paper="letter"),
             "a4 picked": get(url, "en-US", paper="a4"),
             "compare page": get(reverse("opinion_compare", args=[case.pk]), "en-US"),
+            "case page": get(reverse("case_detail", args=[case.pk]), "en-GB"),
+            "url": url.encode(),
         }
 
     return _once(django_db_blocker, build)
@@ -282,6 +284,12 @@ def test_compare_page_offers_both_paper_sizes_with_the_regions_checked(summaries
     assert 'name="paper" id="summary-paper-a4" value="a4">' in html
     assert 'name="paper" id="summary-paper-letter" value="letter" checked>' in html
     assert "Download the decision summary (PDF)" in html
+
+
+def test_case_page_links_to_the_summary_on_the_regions_paper(summaries):
+    html = summaries["case page"].decode()
+    url = summaries["url"].decode()
+    assert f'href="{url}?paper=a4">Download the decision summary (PDF, A4)</a>' in html
 
 
 # The repair itself, on a plain document --------------------------------------------------
