@@ -67,7 +67,6 @@ class _Repair:
         self.pdf = pdf
         self.page_streams = page_streams
         self.sources = sources
-        self.page_index = {ref: i for i, ref in enumerate(pdf.page_references)}
         # Structure element references replaced by others (fragments joined to the first).
         self.moved: dict[bytes, bytes] = {}
         root = self._object(pdf.catalog["StructTreeRoot"])
@@ -95,25 +94,17 @@ class _Repair:
     # Joining page fragments
 
     def _join(self, element: pydyf.Dictionary) -> None:
+        kids, id_map = list(element["K"]), {}
+        if element["S"] == "/Table":
+            kids, id_map = self._table_groups(kids)
         kept: list[Any] = []
-        seen_groups: dict[int, pydyf.Dictionary] = {}
-        id_map: dict[str, pydyf.String] = {}
-        for kid in element["K"]:
+        for kid in kids:
             child = self._element(kid)
-            if child is None:
-                kept.append(kid)
-                continue
-            source = self.sources.get(id(child))
-            if child["S"] in _REPEATED_GROUPS and source is not None:
-                first = seen_groups.get(id(source))
-                if first is not None:
-                    # A header row repeated on a later page: shown, but not read twice.
-                    id_map.update(self._header_ids(child, first))
-                    continue
-                seen_groups[id(source)] = child
             previous = self._element(kept[-1]) if kept else None
+            source = self.sources.get(id(child)) if child is not None else None
             if (
-                previous is not None
+                child is not None
+                and previous is not None
                 and source is not None
                 and self.sources.get(id(previous)) is source
                 and previous["S"] == child["S"]
@@ -129,6 +120,33 @@ class _Repair:
             child = self._element(kid)
             if child is not None:
                 self._join(child)
+
+    def _table_groups(self, kids: list[Any]) -> tuple[list[Any], dict[str, pydyf.String]]:
+        """A joined table's header and footer once each, the footer last.
+
+        Each page repeats them: the repeats are drawn for the eye but not read again, and
+        their cells' IDs are mapped to the first header's, for the data cells' Headers.
+        """
+        firsts: dict[int, pydyf.Dictionary] = {}
+        body: list[Any] = []
+        footers: list[Any] = []
+        id_map: dict[str, pydyf.String] = {}
+        for kid in kids:
+            child = self._element(kid)
+            group = child["S"] if child is not None else None
+            if group in _REPEATED_GROUPS:
+                source = self.sources.get(id(child))
+                first = firsts.get(id(source)) if source is not None else None
+                if first is not None:
+                    id_map.update(self._header_ids(child, first))
+                    continue
+                if source is not None:
+                    firsts[id(source)] = child
+                if group == "/TFoot":
+                    footers.append(kid)
+                    continue
+            body.append(kid)
+        return body + footers, id_map
 
     def _absorb(self, keep: pydyf.Dictionary, drop: pydyf.Dictionary) -> None:
         """Move a later page's fragment into the first fragment of the same element."""

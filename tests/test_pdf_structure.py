@@ -302,14 +302,17 @@ def test_a_long_table_and_list_stay_one_structure_over_three_pages():
       <style>@page {{ size: A6; @top-right {{ content: "Page " counter(page) }} }}</style>
       </head><body><section><h1>Long</h1>
       <table><caption>Rows</caption><thead><tr><th scope="col">Name</th>
-      <th scope="col">Value</th></tr></thead><tbody>{rows}</tbody></table>
+      <th scope="col">Value</th></tr></thead><tbody>{rows}</tbody>
+      <tfoot><tr><th scope="row">Total</th><td>90 rows</td></tr></tfoot></table>
       <ol>{items}</ol></section></body></html>"""
     tree = structure(render_pdf(html))
     assert len(tree.kids("Sect")) == 1
     (table,) = tree.find_all("Table")
     assert len(table.all_pages()) >= 3
-    assert [kid.role for kid in table.children] == ["Caption", "THead", "TBody"]
+    # Header and footer are repeated on every page, but read once; the footer comes last.
+    assert [kid.role for kid in table.children] == ["Caption", "THead", "TBody", "TFoot"]
     assert len(table.kids("TBody")[0].kids("TR")) == 90
+    assert table.kids("TFoot")[0].text == "Total 90 rows"
     assert {th.attributes["Scope"] for th in table.kids("TBody")[0].find_all("TH")} == {"/Row"}
     (items_list,) = tree.find_all("L")
     assert len(items_list.all_pages()) >= 3
