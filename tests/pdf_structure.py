@@ -24,6 +24,7 @@ class Node:
     pages: set[int] = field(default_factory=set)
     children: list[Node] = field(default_factory=list)
     own_text: str = ""
+    mcids: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def text(self) -> str:
@@ -42,6 +43,10 @@ class Node:
     def kids(self, role: str) -> list[Node]:
         return [child for child in self.children if child.role == role]
 
+    def all_mcids(self) -> set[tuple[int, int]]:
+        """The (page, MCID) of every marked-content sequence under this element."""
+        return set().union(*(node.mcids for node in self.iter()))
+
     def all_pages(self) -> set[int]:
         pages = set()
         for node in self.iter():
@@ -56,17 +61,23 @@ class Node:
         return "\n".join([line, *(child.outline(depth + 1) for child in self.children)])
 
 
+def marked_content(pdf: bytes) -> dict[tuple[int, int], str]:
+    """Every marked-content sequence with an MCID, by (page index, MCID), with its text."""
+    return _marked_text(PdfReader(io.BytesIO(pdf)))
+
+
 def _marked_text(reader: PdfReader) -> dict[tuple[int, int], str]:
-    """The text of every marked-content sequence, by (page index, MCID)."""
     texts: dict[tuple[int, int], list[str]] = defaultdict(list)
     for index, page in enumerate(reader.pages):
         stack: list[int | None] = []
 
-        def before(operator, args, cm, tm, stack=stack):
+        def before(operator, args, cm, tm, stack=stack, index=index):
             if operator == b"BDC":
                 props = args[1] if len(args) > 1 else None
                 mcid = props.get("/MCID") if isinstance(props, DictionaryObject) else None
                 stack.append(mcid)
+                if mcid is not None:
+                    texts[(index, int(mcid))]  # noqa: B018 (seen, even without text)
             elif operator == b"BMC":
                 stack.append(None)
             elif operator == b"EMC" and stack:
@@ -111,14 +122,16 @@ def structure(pdf: bytes) -> Node:
         for kid in kids:
             target = kid.get_object() if isinstance(kid, IndirectObject) else kid
             if isinstance(target, int):
-                page = page_index(obj)
-                node.pages.add(page)
-                own.append(texts.get((page, int(target)), ""))
+                mcid = (page_index(obj), int(target))
             elif isinstance(target, DictionaryObject) and target.get("/Type") == "/MCR":
-                page = page_index(target)
-                node.pages.add(page)
-                own.append(texts.get((page, int(target["/MCID"])), ""))
-            elif isinstance(target, DictionaryObject) and "/S" in target:
+                mcid = (page_index(target), int(target["/MCID"]))
+            else:
+                mcid = None
+            if mcid is not None:
+                node.pages.add(mcid[0])
+                node.mcids.add(mcid)
+                own.append(texts.get(mcid, ""))
+            if isinstance(target, DictionaryObject) and "/S" in target:
                 node.children.append(build(target))
         node.own_text = " ".join(own)
         return node

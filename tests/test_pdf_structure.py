@@ -22,7 +22,7 @@ from cases.models.items import RecordFormat, RecordStatus
 from cases.pdf import render_pdf
 from tests.factories import make_user
 from tests.packet_cases import MARIA_QUESTIONS, make_maria
-from tests.pdf_structure import Node, pairs, structure
+from tests.pdf_structure import Node, marked_content, pairs, structure
 
 # The module's PDFs are built once, in a transaction of their own that is rolled back; the
 # mark makes pytest-django set the test database up for them.
@@ -177,6 +177,13 @@ def test_packet_running_header_is_an_artifact_not_content(packet, packet_tree):
     assert "Page 1 of" in first_page
 
 
+def test_packet_content_is_all_in_the_tree_or_marked_as_an_artifact(packet, packet_tree):
+    """Every marked-content sequence belongs to one element of the tree, once."""
+    in_tree = [mcid for node in packet_tree.iter() for mcid in node.mcids]
+    assert len(in_tree) == len(set(in_tree))
+    assert set(in_tree) == set(marked_content(packet))
+
+
 def test_packet_keeps_pdf_ua_identification_title_and_language(packet):
     reader = PdfReader(io.BytesIO(packet))
     root = reader.trailer["/Root"]
@@ -305,7 +312,8 @@ def test_a_long_table_and_list_stay_one_structure_over_three_pages():
       <th scope="col">Value</th></tr></thead><tbody>{rows}</tbody>
       <tfoot><tr><th scope="row">Total</th><td>90 rows</td></tr></tfoot></table>
       <ol>{items}</ol></section></body></html>"""
-    tree = structure(render_pdf(html))
+    pdf = render_pdf(html)
+    tree = structure(pdf)
     assert len(tree.kids("Sect")) == 1
     (table,) = tree.find_all("Table")
     assert len(table.all_pages()) >= 3
@@ -320,3 +328,4 @@ def test_a_long_table_and_list_stay_one_structure_over_three_pages():
         f"Item {n}" for n in range(120)
     ]
     assert "Page" not in tree.text
+    assert tree.all_mcids() == set(marked_content(pdf))
