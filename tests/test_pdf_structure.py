@@ -237,6 +237,7 @@ def summaries(django_db_setup, django_db_blocker) -> dict[str, bytes]:
 
 def test_summary_decision_is_row_headers_paired_with_values(summaries):
     tree = structure(summaries["en-GB"])
+    assert tree.all_mcids() == set(marked_content(summaries["en-GB"]))
     found = dict(pair for table in _pair_tables(tree) for pair in pairs(table))
     assert found == {
         "After the second opinion": "Switch to this provider",
