@@ -41,6 +41,10 @@ EXCLUDED = {
     "mfa_download_recovery_codes",
     "mfa_generate_recovery_codes",
     "mfa_authenticate",
+    # Files, not pages (each has tests of its own); rendering the PDFs here costs seconds.
+    "packet_download",
+    "decision_summary",
+    "appointment_ics",
 }
 # Pages for someone signed out.
 ANONYMOUS = [
