@@ -8,6 +8,8 @@ gives it the most content, where something too wide would show first.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from tests.pages import DEMO_EMAIL, DEMO_PASSWORD, Page, html_pages, load_demo
@@ -59,6 +61,8 @@ def test_no_page_scrolls_sideways_at_320_pixels(page, axe_check, login):
             login(DEMO_EMAIL, DEMO_PASSWORD)
             signed_in = True
         page.goto(each.url)
+        # The page itself, not the sign-in page it might have sent us to.
+        assert urlsplit(page.url).path == urlsplit(each.url).path, each.name
         axe_check(f"{each.name} at {WIDTH}px")
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > WIDTH:
