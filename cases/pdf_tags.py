@@ -2,16 +2,18 @@
 
 WeasyPrint 70 tags a PDF page by page. An element that crosses a page break becomes one
 structure element per page (a table over two pages is two tables, a list two lists:
-Kozea/WeasyPrint#2903), a table's repeated header row is tagged again on every page, the
-running header in the page margin is tagged as orphaned content, and header cells carry
-no Scope (Kozea/WeasyPrint#2508). This module wraps the two functions that build the tree:
+Kozea/WeasyPrint#2903), a table's header and footer rows are tagged again on every page
+they are repeated on, the running header in the page margin is tagged as orphaned
+content, and header cells carry no Scope (Kozea/WeasyPrint#2508). This module wraps the
+two functions that build the tree:
 
 - while the tree is built, it notes which HTML element each structure element came from,
   and gives every TH the Scope its ``scope`` attribute asks for;
 - once it is built, it joins consecutive fragments of one element on successive pages
   into one structure element (recursively, so the rows of a split table end up in one
-  TBody), drops a table header repeated on a later page and marks it and the running
-  header as artifacts, and lists element IDs in an IDTree as PDF 1.7 requires.
+  TBody), keeps one header and one footer of such a table (the footer last), marks the
+  repeated ones and the running header as artifacts, and lists element IDs in an IDTree
+  as PDF 1.7 requires.
 
 Nothing in the rendering call changes: the wrappers are installed when ``cases.pdf`` is
 imported. WeasyPrint is pinned; the structure tests fail if an upgrade changes the
