@@ -22,6 +22,7 @@ system-deps:
 
 browser-deps:
 	@bash scripts/system-deps chromium
+	@bash scripts/system-deps java
 
 ## Serve the app with demo data on http://$(HOST):$(PORT)
 run: install

@@ -16,6 +16,11 @@ from django.contrib.staticfiles import finders
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from cases import pdf_tags
+
+# Tables and lists that cross a page break stay one structure for screen readers.
+pdf_tags.install()
+
 # A base URL that cannot resolve: relative links become absolute under it, and only
 # links under its /static/ path are served.
 PDF_BASE_URL = "https://pdf.invalid/"

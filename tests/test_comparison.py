@@ -107,7 +107,7 @@ class TestCompareView:
         response = viewer_client.get(compare_url(maria))
         assert response.status_code == 200
         content = response.content.decode()
-        assert "<caption>The opinions side by side</caption>" in content
+        assert '<caption id="compare-caption">The opinions side by side</caption>' in content
         assert '<th scope="col">Second opinion' in content
         assert '<th scope="row">Recommended treatment <strong class="tag tag--differs">Differs' in (
             content

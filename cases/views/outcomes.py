@@ -22,6 +22,7 @@ from cases.models.items import RecordStatus
 from cases.models.opinion import Stage
 from cases.pdf import render_pdf
 from cases.services.opinions import start_next_opinion
+from cases.services.packet import PAPER_SIZES, paper_for
 from cases.services.summary import decision_summary_html
 
 OUTCOME = "cases/outcomes/outcome.html"
@@ -38,6 +39,11 @@ STAGE_TAGS = {
 
 def _url(name: str, case: Case, **kwargs: Any) -> str:
     return reverse(name, kwargs={"case_id": case.pk, **kwargs})
+
+
+def _paper(request: HttpRequest) -> str:
+    """The decision summary's paper: picked, else the usual paper of the browser's region."""
+    return paper_for(request.GET.get("paper"), request.headers.get("Accept-Language", ""))
 
 
 def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
@@ -63,7 +69,9 @@ def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[st
     if any_result:
         links.insert(0, ("Compare the opinions side by side", _url("opinion_compare", case)))
     if any_decision:
-        links.append(("Download the decision summary (PDF)", _url("decision_summary", case)))
+        paper = _paper(request)
+        summary_url = f"{_url('decision_summary', case)}?paper={paper}"
+        links.append((f"Download the decision summary (PDF, {PAPER_SIZES[paper]})", summary_url))
     fresh = None
     if opinion.number > 2 and stage in (Stage.SEEKING, Stage.BOOKED):
         # A further opinion starts steps 2 to 4 afresh: say so plainly.
@@ -198,6 +206,8 @@ def compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             "comparison": comparison,
             "decide_url": decide_url,
             "any_decision": any(o.decision for o in opinions),
+            "paper": _paper(request),
+            "paper_sizes": PAPER_SIZES.items(),
         },
     )
 
@@ -244,7 +254,7 @@ def decision_summary(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id)
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
         return refused
-    html, day = decision_summary_html(case, paper=request.GET.get("paper", "a4"))
+    html, day = decision_summary_html(case, paper=_paper(request))
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="decision-summary-{day}.pdf"'
     return response

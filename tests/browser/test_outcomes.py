@@ -93,7 +93,8 @@ def test_maria_records_an_adjustment_compares_and_switches(page, axe_check, logi
     page.get_by_role("button", name="Save the decision").click()
     expect(page.get_by_role("heading", level=1, name="Maria Lopez")).to_be_visible()
     expect(page.locator(".outcome-panel .tag")).to_have_text("Decided")
-    expect(page.get_by_role("link", name="Download the decision summary (PDF)")).to_be_visible()
+    summary = page.get_by_role("link", name="Download the decision summary (PDF, US Letter)")
+    expect(summary).to_be_visible()
     axe_check("case page, decided")
 
 
