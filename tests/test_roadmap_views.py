@@ -189,7 +189,7 @@ class TestSections:
         response = post_section(caregiver_client, name, case, VALID[name], **HTMX)
         assert response.status_code == 200
         assert "<form" not in response.content.decode()
-        assert json.loads(response["HX-Trigger"])["announce"].endswith("saved.")
+        assert json.loads(response["HX-Trigger"])["announce"]["message"].endswith("saved.")
         assert b"data-focus" in response.content
         assert "HX-Request" in response["Vary"]
 
@@ -418,7 +418,9 @@ class TestInsuranceCalls:
             **HTMX,
         )
         html = response.content.decode()
-        assert json.loads(response["HX-Trigger"]) == {"announce": "Call added to the log."}
+        assert json.loads(response["HX-Trigger"]) == {
+            "announce": {"message": "Call added to the log."}
+        }
         assert html.index("NEW-2") < html.index("OLD-1")
         assert 'id="calls"' in html and "<html" not in html
 
@@ -441,7 +443,9 @@ class TestInsuranceCalls:
             opinion=case.current_opinion(), called_on=dt.date.today()
         )
         response = caregiver_client.post(url("call_delete", case, call_id=call.pk), **HTMX)
-        assert json.loads(response["HX-Trigger"]) == {"announce": "Call removed from the log."}
+        assert json.loads(response["HX-Trigger"]) == {
+            "announce": {"message": "Call removed from the log."}
+        }
         assert not InsuranceCall.objects.exists()
 
     def test_removing_without_javascript_asks_first(self, caregiver_client, case):

@@ -9,7 +9,6 @@ save comes back to the summary (post/redirect/get, or the fresh partial for htmx
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import calendar
@@ -188,19 +186,6 @@ def section_views(case: Case, page: str) -> list[SectionView]:
     return [SectionView(s, case, s.obj(case)) for s in SECTIONS.values() if s.page == page]
 
 
-def _vary_on_htmx(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """One URL serves a page and a partial: caches must tell them apart."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
-
-    return wrapper
-
-
-@_vary_on_htmx
 @require_http_methods(["GET", "POST"])
 def section_edit(request: HttpRequest, case_id: uuid.UUID, section: str) -> HttpResponse:
     """Show or save one section: a page of its own, or the form in place for htmx."""

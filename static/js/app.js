@@ -27,9 +27,10 @@
     focusFirst(document);
   });
 
-  // Server responses name what changed in an HX-Trigger header: {"announce": "..."}.
+  // Server responses name what changed in an HX-Trigger header:
+  // {"announce": {"message": "..."}} (django-htmx's trigger_client_event).
   document.addEventListener("announce", function (evt) {
-    announce(evt.detail && evt.detail.value);
+    announce(evt.detail && evt.detail.message);
   });
 
   document.addEventListener("htmx:afterSettle", function (evt) {
