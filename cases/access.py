@@ -8,7 +8,6 @@ low for what they ask gets 403. Objects under a case are then fetched with
 
 from __future__ import annotations
 
-import enum
 import uuid
 from typing import TypeVar
 
@@ -16,16 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest
 
-from .models import Case, Membership, Role
+from .models import Case, Membership, Need
 
-
-class Need(enum.IntEnum):
-    VIEW = 1  # read the case, download the packet
-    EDIT = 2  # change the case's data
-    OWN = 3  # share, change roles, delete
-
-
-ROLE_GRANTS = {Role.VIEWER: Need.VIEW, Role.EDITOR: Need.EDIT, Role.OWNER: Need.OWN}
+__all__ = ["Need", "get_case", "get_in_case"]
 
 
 def get_case(request: HttpRequest, case_id: uuid.UUID, need: Need = Need.VIEW) -> Case:
@@ -37,7 +29,7 @@ def get_case(request: HttpRequest, case_id: uuid.UUID, need: Need = Need.VIEW) -
     )
     if membership is None:
         raise Http404
-    if ROLE_GRANTS[Role(membership.role)] < need:
+    if not membership.grants(need):
         raise PermissionDenied
     case = membership.case
     case.membership = membership

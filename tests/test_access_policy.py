@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cases.models import Membership
+from cases.models import Membership, Need, Role
 
 
 def _book_appointment(case) -> None:
@@ -90,6 +90,21 @@ def _kwargs_for(name: str, case) -> dict:
 
 
 URL_NAMES = case_url_names()
+
+
+@pytest.mark.parametrize(
+    ("role", "granted"),
+    [
+        (Role.VIEWER, {Need.VIEW}),
+        (Role.EDITOR, {Need.VIEW, Need.EDIT}),
+        (Role.OWNER, {Need.VIEW, Need.EDIT, Need.OWN}),
+    ],
+)
+def test_a_role_grants_what_it_names_and_everything_below(role, granted):
+    member = Membership(role=role)
+    assert {need for need in Need if member.grants(need)} == granted
+    assert member.can_edit == (Need.EDIT in granted)
+    assert member.is_owner == (Need.OWN in granted)
 
 
 def test_the_resolver_finds_case_urls():

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from cases.models import Case, Medication, Membership, Opinion, Question, RecordItem
 from cases.models.items import RecordFormat, RecordStatus
-from cases.models.sharing import Role
 
 Paper = Literal["a4", "letter"]
 PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "US Letter"}
@@ -158,7 +157,7 @@ def _person_name(user) -> str:
 
 def _brought_by(case: Case, user) -> str:
     membership: Membership | None = getattr(case, "membership", None)
-    if membership is not None and membership.role == Role.OWNER:
+    if membership is not None and membership.is_owner:
         if case.relationship == "self":
             return f"The patient, {case.patient_name}"
         role = OWNER_ROLE_FOR_RELATIONSHIP.get(case.relationship, "caregiver")
