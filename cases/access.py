@@ -16,6 +16,7 @@ from django.db import models
 from django.http import Http404, HttpRequest
 
 from .models import Case, Membership, Need
+from .models.querysets import InCaseQuerySet
 
 __all__ = ["Need", "get_case", "get_in_case"]
 
@@ -39,9 +40,9 @@ def get_case(request: HttpRequest, case_id: uuid.UUID, need: Need = Need.VIEW) -
 M = TypeVar("M", bound=models.Model)
 
 
-def get_in_case(case: Case, queryset: models.QuerySet[M], pk: int, via: str = "case") -> M:
-    """Fetch one object that must belong to ``case`` (``via`` is the path to the case)."""
+def get_in_case(case: Case, queryset: InCaseQuerySet[M], pk: int) -> M:
+    """Fetch one object that must belong to ``case``; anything else is a 404."""
     try:
-        return queryset.get(pk=pk, **{via: case})
+        return queryset.in_case(case).get(pk=pk)
     except queryset.model.DoesNotExist as exc:
         raise Http404 from exc

@@ -194,3 +194,35 @@ def test_editor_is_refused_owner_only_urls(caregiver_client, case, name):
 def test_editor_reaches_every_other_case_url(caregiver_client, case, name):
     url = reverse(name, kwargs=_kwargs_for(name, case))
     assert caregiver_client.get(url).status_code in (200, 302, 405), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "make"),
+    [
+        ("Opinion", lambda case: case.current_opinion()),
+        ("RecordItem", lambda case: case.current_opinion().records.first()),
+        ("Medication", lambda case: case.medications.create(name="Tamoxifen")),
+        ("Question", lambda case: case.current_opinion().questions.create(text="Why?")),
+        (
+            "InsuranceCall",
+            lambda case: case.current_opinion().calls.create(called_on=dt.date(2026, 11, 1)),
+        ),
+        (
+            "FollowUpAction",
+            lambda case: case.current_opinion().actions.create(description="Book the MRI"),
+        ),
+        ("Membership", lambda case: case.memberships.first()),
+        ("Invitation", lambda case: case.invitations.create(email="cousin@example.org")),
+    ],
+)
+def test_in_case_finds_a_cases_own_objects_and_nothing_of_another(owner, stranger, model, make):
+    from django.apps import apps
+
+    from tests.factories import make_case
+
+    mine, theirs = make_case(owner), make_case(stranger)
+    ours, other = make(mine), make(theirs)
+    found = apps.get_model("cases", model).objects.in_case(mine)
+    assert ours in found
+    assert other not in found

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from .case import Case
+from .querysets import CaseItemQuerySet
 
 
 class Role(models.TextChoices):
@@ -57,6 +58,8 @@ class Membership(models.Model):
     authority_expires = models.DateField("Authority expires on", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CaseItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
         constraints = [
@@ -104,6 +107,8 @@ class Invitation(models.Model):
         related_name="+",
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -154,9 +154,7 @@ def action_add(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> Htt
 @require_POST
 def action_done(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
-    action = get_in_case(
-        case, FollowUpAction.objects.select_related("opinion"), action_id, via="opinion__case"
-    )
+    action = get_in_case(case, FollowUpAction.objects.select_related("opinion"), action_id)
     action.done = not action.done
     action.save(update_fields=["done"])
     message = "Marked as done." if action.done else "Marked as not done."
@@ -166,9 +164,7 @@ def action_done(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> Htt
 @require_POST
 def action_remove(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
-    action = get_in_case(
-        case, FollowUpAction.objects.select_related("opinion"), action_id, via="opinion__case"
-    )
+    action = get_in_case(case, FollowUpAction.objects.select_related("opinion"), action_id)
     opinion = action.opinion
     action.delete()
     return _actions_response(request, case, opinion, "Follow-up action removed.")

@@ -73,7 +73,7 @@ def _saved(request, case, opinion, message: str, question=None, **page) -> HttpR
 
 def _get_question(case: Case, opinion: Opinion, question_id: int) -> Question:
     # Only the current opinion's questions are on this page; earlier ones are history.
-    return get_in_case(case, opinion.questions.all(), question_id, via="opinion__case")
+    return get_in_case(case, opinion.questions.all(), question_id)
 
 
 @require_safe

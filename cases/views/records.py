@@ -82,7 +82,7 @@ def _saved(request, case, opinion, message: str, record=None, **page) -> HttpRes
 
 def _get_record(case: Case, opinion: Opinion, record_id: int) -> RecordItem:
     # Only the current opinion's checklist is on this page; earlier ones are history.
-    return get_in_case(case, opinion.records.all(), record_id, via="opinion__case")
+    return get_in_case(case, opinion.records.all(), record_id)
 
 
 @require_safe

@@ -301,7 +301,7 @@ def call_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def call_delete(request: HttpRequest, case_id: uuid.UUID, call_id: int) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
-    call = get_in_case(case, InsuranceCall.objects.all(), call_id, via="opinion__case")
+    call = get_in_case(case, InsuranceCall.objects.all(), call_id)
     opinion = call.opinion
     if request.method == "GET":
         # Without JavaScript there is no confirm dialog: ask on a page of its own.
