@@ -43,8 +43,6 @@ def _url(name: str, case: Case, **kwargs: Any) -> str:
 
 def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
     """The case page's outcome panel: where the current opinion stands and what comes next."""
-    if opinion is None:
-        return {}
     can_edit = case.membership.can_edit
     earlier = list(case.opinions.filter(number__lt=opinion.number).order_by("number"))
     any_result = bool(opinion.result) or any(o.result for o in earlier)
@@ -178,9 +176,9 @@ def compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id)
     opinions = list(case.opinions.order_by("number"))
     comparison = build_comparison(case, [o for o in opinions if o.result])
-    current = opinions[-1] if opinions else None
+    current = opinions[-1]
     decide_url = None
-    if case.membership.can_edit and current and current.result:
+    if case.membership.can_edit and current.result:
         decide_url = _url("opinion_decide", case, opinion_id=current.pk)
     return render(
         request,
