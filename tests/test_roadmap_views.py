@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -48,6 +49,20 @@ VALID = {
     "appointment_specialist": {"specialist_name": "Dr Okafor", "specialist_institution": "UMC"},
     "appointment_details": {"appointment_at": "2030-03-04T10:30", "appointment_mode": "in_person"},
 }
+
+
+def test_every_section_in_the_registry_has_a_url_and_every_section_url_a_section():
+    from django.urls import resolve
+
+    from cases.sections import SECTIONS
+    from cases.urls.sections import urlpatterns
+    from cases.views.sections import section_edit
+
+    assert set(VALID) == {s.url_name for s in SECTIONS.values()}
+    assert {p.name for p in urlpatterns} == set(VALID)
+    for section in SECTIONS.values():
+        match = resolve(reverse(section.url_name, kwargs={"case_id": uuid.uuid4()}))
+        assert (match.func, match.kwargs["section"]) == (section_edit, section.key)
 
 
 def url(name: str, case: Case, **kw) -> str:
