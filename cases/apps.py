@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Register the case's models with the activity trail (django-auditlog).
-        from cases import activity
+        # Register the case's models with the audit trail (django-auditlog).
+        from cases import audit
 
-        activity.register()
+        audit.register()

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases import activity
+from cases import activity, audit
 from cases.models import Invitation, Medication, Role
 from cases.models.items import RecordStatus
 from tests.factories import make_case, make_user
@@ -34,7 +34,7 @@ def names(owner, caregiver, viewer):
 
 
 def describe_all(case) -> list[activity.Activity]:
-    return activity.describe_page(list(activity.for_case(case)))
+    return activity.describe_page(list(audit.for_case(case)))
 
 
 def feed(case) -> list[str]:
@@ -62,7 +62,7 @@ def test_adding_and_removing_a_medication(caregiver, case):
 
 
 def test_a_packet_download_is_recorded(viewer, case):
-    activity.record_packet_download(case, viewer)
+    audit.record_packet_download(case, viewer)
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
     assert entry.actor == viewer
     assert feed(case)[0] == "Vera downloaded the packet"
@@ -153,7 +153,7 @@ def test_activity_page_costs_the_same_with_many_entries(owner, owner_client, cas
 
 
 def test_no_app_url_edits_or_deletes_a_log_entry(owner, owner_client, case):
-    activity.record_packet_download(case, owner)
+    audit.record_packet_download(case, owner)
     before = {e.pk: (e.changes, e.timestamp, e.actor_id) for e in LogEntry.objects.all()}
     # Every URL first: some POSTs below remove the very objects the others point at.
     urls = [reverse(name, kwargs=_kwargs_for(name, case)) for name in URL_NAMES]
@@ -167,7 +167,7 @@ def test_the_admin_cannot_add_change_or_delete_log_entries(owner, case):
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw-123456789")
     client = Client()
     client.force_login(admin)
-    activity.record_packet_download(case, owner)
+    audit.record_packet_download(case, owner)
     entry = LogEntry.objects.first()
     base = "/admin/auditlog/logentry/"
     assert client.get(base).status_code == 200

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from cases.access import Need, get_case
-from cases.activity import record_packet_download
+from cases.audit import record_packet_download
 from cases.models import Case, Opinion
 from cases.pdf import render_pdf
 from cases.services.packet import PAPER_SIZES, Packet, build_packet, paper_for
