@@ -54,12 +54,17 @@ def _kwargs_for(name: str, case) -> dict:
     from django.urls import get_resolver
 
     opinion = case.current_opinion()
+    # An item of the list the URL serves (cases/urls/lists.py passes its key as "items").
+    items = {
+        "records": lambda: opinion.records.first().pk,
+        "medications": lambda: case.medications.get_or_create(name="Tamoxifen")[0].pk,
+        "questions": lambda: opinion.questions.get_or_create(text="How urgent is it?")[0].pk,
+    }
+    pattern = get_resolver().reverse_dict.getlist(name)
     values = {
         "case_id": case.pk,
         "opinion_id": opinion.pk,
-        "record_id": lambda: opinion.records.first().pk,
-        "medication_id": lambda: case.medications.get_or_create(name="Tamoxifen")[0].pk,
-        "question_id": lambda: opinion.questions.get_or_create(text="How urgent is it?")[0].pk,
+        "item_id": lambda: items[pattern[0][2]["items"]](),
         "call_id": lambda: opinion.calls.get_or_create(called_on=dt.date(2026, 11, 1))[0].pk,
         "action_id": lambda: opinion.actions.get_or_create(description="Book the MRI")[0].pk,
         "member_id": lambda: Membership.objects.filter(case=case, role="viewer").first().pk,
@@ -72,7 +77,6 @@ def _kwargs_for(name: str, case) -> dict:
     }
     if name in PRECONDITIONS:
         PRECONDITIONS[name](case)
-    pattern = get_resolver().reverse_dict.getlist(name)
     converters = set()
     for possibility, _pattern, _defaults, _conv in pattern:
         for _fmt, params in possibility:
