@@ -4,6 +4,8 @@ and the hooks a list uses to differ (a record's status, a list's limit)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -72,3 +74,65 @@ class TestLimit:
         assert b"data-error-summary" in response.content
         assert b"can hold up to 2 items" in response.content
         assert opinion.questions.count() == 2
+
+
+# Every list asks before removing, the same way: in place, on the whole page without
+# JavaScript, and "No, keep it" brings focus back to the item's controls.
+def _call(case):
+    return case.current_opinion().calls.create(called_on=dt.date(2026, 11, 3), reference="R-1")
+
+
+REMOVABLE = {
+    "records": (
+        lambda case: case.current_opinion().records.get(name="Lab results"),
+        "record_remove",
+        "item_id",
+        "‘Lab results’ from the checklist",
+        "Edit",
+    ),
+    "medications": (
+        lambda case: case.medications.create(name="Tamoxifen"),
+        "medication_remove",
+        "item_id",
+        "‘Tamoxifen’ from the list",
+        "Edit",
+    ),
+    "questions": (
+        lambda case: case.current_opinion().questions.create(text="Why?"),
+        "question_remove",
+        "item_id",
+        "‘Why?’ from your questions",
+        "Edit or note the answer",
+    ),
+    "calls": (_call, "call_delete", "call_id", "the call on 3 November 2026 from the log", ""),
+    "actions": (
+        lambda case: case.current_opinion().actions.create(description="Book the MRI"),
+        "outcome_action_remove",
+        "action_id",
+        "‘Book the MRI’ from the things to do",
+        "",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(REMOVABLE))
+def test_removing_asks_first_the_same_way_on_every_list(kind, caregiver_client, case):
+    make, name, kwarg, what, edit = REMOVABLE[kind]
+    item = make(case)
+    url = reverse(name, kwargs={"case_id": case.pk, kwarg: item.pk})
+    question = f'<p class="item__confirm" data-focus>Are you sure you want to remove {what}?</p>'
+
+    page = caregiver_client.get(url)  # without JavaScript: the whole page, asking
+    assert b"<html" in page.content and question in page.content.decode()
+    partial = caregiver_client.get(url, **HTMX)  # with it: in place
+    assert b"<html" not in partial.content and question in partial.content.decode()
+    assert type(item).objects.filter(pk=item.pk).exists()
+
+    keep = re.search(r'<a href="([^"]+)" hx-get="[^"]+">No, keep it</a>', partial.content.decode())
+    back = caregiver_client.get(keep.group(1).replace("&amp;", "&"), **HTMX).content.decode()
+    focused = re.search(r"<(a|button)[^>]*data-focus>([^<]*)<", back)
+    assert focused.group(2) == (edit or "Remove")
+
+    removed = caregiver_client.post(url, **HTMX)
+    assert removed.status_code == 200 and "HX-Trigger" in removed
+    assert not type(item).objects.filter(pk=item.pk).exists()

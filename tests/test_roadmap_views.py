@@ -469,8 +469,11 @@ class TestInsuranceCalls:
         )
         page = caregiver_client.get(url("call_delete", case, call_id=call.pk))
         assert page.status_code == 200
-        assert b"Remove this call from the log?" in page.content
-        assert b"REF-9" in page.content
+        html = page.content.decode()
+        assert "<h1>Step 2: Check insurance and referral</h1>" in html
+        question = "Are you sure you want to remove the call on 3 November 2026 from the log?"
+        assert f'<p class="item__confirm" data-focus>{question}</p>' in html
+        assert "REF-9" in html and "The reference number may be needed" in html
         assert InsuranceCall.objects.exists()  # asking removes nothing
         response = caregiver_client.post(url("call_delete", case, call_id=call.pk))
         assert response.status_code == 302

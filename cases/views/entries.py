@@ -22,7 +22,8 @@ Focus = tuple[int, str] | None
 @dataclass
 class Entry:
     obj: Any  # the model instance
-    label: str  # names it in headings, messages and the controls' hidden text
+    label: str  # its heading: "Tamoxifen"
+    name: str  # how sentences and the controls' hidden text name it: "‘Tamoxifen’"
     dom_id: str  # "record-12"
     urls: dict[str, str]  # "edit", "move", "remove" and any item action, when allowed
     cancel_url: str  # back to the list, focus on this item's controls
@@ -54,12 +55,14 @@ def make_entries(
     focus: Focus = None,
     editing: models.Model | None = None,
     removing: models.Model | None = None,
+    name: Callable[[Any], str] | None = None,
 ) -> list[Entry]:
     objects = list(items)
     return [
         Entry(
             obj=obj,
             label=label(obj),
+            name=name(obj) if name else f"‘{label(obj)}’",
             dom_id=f"{prefix}-{obj.pk}",
             urls=urls(obj),
             cancel_url=f"{list_url}?item={obj.pk}",

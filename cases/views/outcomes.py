@@ -1,4 +1,7 @@
-"""After the appointment: the outcome, follow-up actions, the comparison and the decision."""
+"""After the appointment: the case page's outcome panel, the comparison and the decision.
+
+The outcome page itself, with its follow-up actions, is views/outcome_page.py.
+"""
 
 from __future__ import annotations
 
@@ -12,19 +15,17 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.access import Need, get_case, get_in_case
 from cases.comparison import build_comparison
-from cases.forms.outcomes import DecisionForm, FollowUpActionForm, OutcomeForm
-from cases.htmx import page_or_partial, saved
-from cases.models import Case, Decision, FollowUpAction, Opinion
+from cases.forms.outcomes import DecisionForm
+from cases.models import Case, Decision, Opinion
 from cases.models.items import RecordStatus
 from cases.models.opinion import Stage
 from cases.pdf import render_pdf
 from cases.services.opinions import start_next_opinion
 
-OUTCOME = "cases/outcomes/outcome.html"
 COMPARE = "cases/outcomes/compare.html"
 DECIDE = "cases/outcomes/decide.html"
 SUMMARY = "cases/outcomes/decision_summary.html"
@@ -84,88 +85,6 @@ def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[st
             "fresh": fresh,
         }
     }
-
-
-# The outcome and its follow-up actions
-
-
-def _outcome_context(
-    case: Case,
-    opinion: Opinion,
-    *,
-    form: OutcomeForm | None = None,
-    action_form: FollowUpActionForm | None = None,
-) -> dict[str, Any]:
-    if form is None:
-        form = OutcomeForm(instance=opinion, questions=opinion.questions.all())
-    return {
-        "case": case,
-        "opinion": opinion,
-        "form": form,
-        "action_form": action_form or FollowUpActionForm(),
-        "actions": list(opinion.actions.all()),
-    }
-
-
-@require_http_methods(["GET", "POST"])
-def outcome(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpResponse:
-    case = get_case(request, case_id, Need.EDIT)
-    opinion = get_in_case(case, Opinion.objects.all(), opinion_id)
-    form = OutcomeForm(request.POST or None, instance=opinion, questions=opinion.questions.all())
-    if request.method == "POST" and form.is_valid() and form.save_guarded():
-        messages.success(
-            request,
-            f"Saved what the {opinion.ordinal.lower()} opinion said. "
-            "Add anything you need to do next, then compare the opinions.",
-        )
-        return redirect(_url("opinion_outcome", case, opinion_id=opinion.pk))
-    return render(request, OUTCOME, _outcome_context(case, opinion, form=form))
-
-
-def _actions_response(
-    request: HttpRequest, case: Case, opinion: Opinion, message: str
-) -> HttpResponse:
-    return saved(
-        request,
-        message=message,
-        redirect_to=_url("opinion_outcome", case, opinion_id=opinion.pk) + "#follow-up-actions",
-        template=OUTCOME,
-        partial="actions-section",
-        context={**_outcome_context(case, opinion), "actions_saved": True},
-    )
-
-
-@require_POST
-def action_add(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpResponse:
-    case = get_case(request, case_id, Need.EDIT)
-    opinion = get_in_case(case, Opinion.objects.all(), opinion_id)
-    action_form = FollowUpActionForm(request.POST)
-    if not action_form.is_valid():
-        context = _outcome_context(case, opinion, action_form=action_form)
-        return page_or_partial(request, OUTCOME, "actions-section", context)
-    action = action_form.save(commit=False)
-    action.opinion = opinion
-    action.save()
-    return _actions_response(request, case, opinion, "Follow-up action added.")
-
-
-@require_POST
-def action_done(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> HttpResponse:
-    case = get_case(request, case_id, Need.EDIT)
-    action = get_in_case(case, FollowUpAction.objects.select_related("opinion"), action_id)
-    action.done = not action.done
-    action.save(update_fields=["done"])
-    message = "Marked as done." if action.done else "Marked as not done."
-    return _actions_response(request, case, action.opinion, message)
-
-
-@require_POST
-def action_remove(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> HttpResponse:
-    case = get_case(request, case_id, Need.EDIT)
-    action = get_in_case(case, FollowUpAction.objects.select_related("opinion"), action_id)
-    opinion = action.opinion
-    action.delete()
-    return _actions_response(request, case, opinion, "Follow-up action removed.")
 
 
 # Comparing and deciding

@@ -47,14 +47,4 @@
   document.addEventListener("htmx:sendError", function () {
     announce("Could not reach the server. Check your connection and try again.");
   });
-
-  // Confirmation for destructive actions without inline script: data-confirm="Question?"
-  document.addEventListener("submit", function (evt) {
-    var form = evt.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
-      evt.preventDefault();
-      evt.stopImmediatePropagation();
-    }
-  }, true);
 })();
