@@ -70,7 +70,7 @@ class Screen:
         """Everything the page and its partial need; ``focus`` is (item id, what to focus)."""
         spec, can_edit = self.spec, self.case.membership.can_edit
         entries = make_entries(
-            self.spec.siblings(self.owner),
+            spec.siblings(self.owner),
             label=spec.label,
             prefix=spec.item,
             urls=self._urls if can_edit else lambda item: {},

@@ -42,48 +42,59 @@ def _url(name: str, case: Case, **kwargs: Any) -> str:
     return reverse(name, kwargs={"case_id": case.pk, **kwargs})
 
 
+Link = tuple[str, str]  # (words, URL)
+
+
 def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
     """The case page's outcome panel: where the current opinion stands and what comes next."""
-    can_edit = case.membership.can_edit
     earlier = list(case.opinions.filter(number__lt=opinion.number).order_by("number"))
-    any_result = bool(opinion.result) or any(o.result for o in earlier)
-    any_decision = bool(opinion.decision) or any(o.decision for o in earlier)
-    stage = opinion.stage
-    links: list[tuple[str, str]] = []
-    primary: tuple[str, str] | None = None
-    outcome_url = _url("opinion_outcome", case, opinion_id=opinion.pk)
-    if can_edit and stage in (Stage.SEEKING, Stage.BOOKED):
-        primary = ("Record what the specialist said", outcome_url)
-    elif can_edit and stage == Stage.RECEIVED:
-        primary = ("Decide what to do next", _url("opinion_decide", case, opinion_id=opinion.pk))
-        links.append(("Change what the specialist said", outcome_url))
-    elif can_edit:
-        links.append(("Change what the specialist said", outcome_url))
-        links.append(("Change the decision", _url("opinion_decide", case, opinion_id=opinion.pk)))
-    if any_result:
-        links.insert(0, ("Compare the opinions side by side", _url("opinion_compare", case)))
-    if any_decision:
-        links.append(("Download the decision summary (PDF)", _url("decision_summary", case)))
-    fresh = None
-    if opinion.number > 2 and stage in (Stage.SEEKING, Stage.BOOKED):
-        # A further opinion starts steps 2 to 4 afresh: say so plainly.
-        fresh = {
-            "insurance_started": bool(
-                opinion.coverage or opinion.referral_status or opinion.prior_auth_status
-            ),
-            "send_again": opinion.records.filter(
-                status=RecordStatus.RECEIVED, sent_on__isnull=True
-            ).count(),
-        }
+    primary, links = _panel_links(case, opinion, earlier)
     return {
         "outcome_panel": {
-            "stage": stage,
-            "stage_tag": STAGE_TAGS[stage],
+            "stage": opinion.stage,
+            "stage_tag": STAGE_TAGS[opinion.stage],
             "earlier": earlier,
             "primary": primary,
             "links": links,
-            "fresh": fresh,
+            "fresh": _fresh_start(opinion),
         }
+    }
+
+
+def _panel_links(
+    case: Case, opinion: Opinion, earlier: list[Opinion]
+) -> tuple[Link | None, list[Link]]:
+    """The one thing to do next on the opinion (for editors), and the other links."""
+    stage, links = opinion.stage, []
+    primary: Link | None = None
+    outcome_url = _url("opinion_outcome", case, opinion_id=opinion.pk)
+    decide_url = _url("opinion_decide", case, opinion_id=opinion.pk)
+    if case.membership.can_edit and stage in (Stage.SEEKING, Stage.BOOKED):
+        primary = ("Record what the specialist said", outcome_url)
+    elif case.membership.can_edit and stage == Stage.RECEIVED:
+        primary = ("Decide what to do next", decide_url)
+        links.append(("Change what the specialist said", outcome_url))
+    elif case.membership.can_edit:
+        links.append(("Change what the specialist said", outcome_url))
+        links.append(("Change the decision", decide_url))
+    if opinion.result or any(o.result for o in earlier):
+        links.insert(0, ("Compare the opinions side by side", _url("opinion_compare", case)))
+    if opinion.decision or any(o.decision for o in earlier):
+        links.append(("Download the decision summary (PDF)", _url("decision_summary", case)))
+    return primary, links
+
+
+def _fresh_start(opinion: Opinion) -> dict[str, Any] | None:
+    """A further opinion starts steps 2 to 4 afresh: what of them is done, said plainly."""
+    if opinion.number <= 2 or opinion.stage not in (Stage.SEEKING, Stage.BOOKED):
+        return None
+    return {
+        "insurance_started": bool(
+            opinion.coverage or opinion.referral_status or opinion.prior_auth_status
+        ),
+        "send_again": opinion.records.filter(
+            status=RecordStatus.RECEIVED, sent_on__isnull=True
+        ).count(),
     }
 
 
@@ -122,28 +133,32 @@ def decide(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpRes
     # would leave that opinion orphaned, and deciding again must not start another.
     next_opinion = case.opinions.filter(number=opinion.number + 1).first()
     form = None if next_opinion else DecisionForm(request.POST or None, instance=opinion)
-    if request.method == "POST" and form is not None and form.is_valid():
-        with transaction.atomic():
-            decided = form.save_guarded()
-            started = (
-                start_next_opinion(decided)
-                if decided and decided.decision == Decision.THIRD
-                else None
-            )
-        if started:
-            messages.success(
-                request,
-                f"Decision saved. The {started.ordinal.lower()} opinion has started: "
-                "your records and questions are copied, and steps 2 to 4 begin again.",
-            )
-            return redirect(case)
-        if decided:
-            messages.success(request, "Decision saved.")
-            return redirect(case)
+    saving = request.method == "POST" and form is not None and form.is_valid()
+    if saving and (message := _save_decision(form)):
+        messages.success(request, message)
+        return redirect(case)
     return render(
         request,
         DECIDE,
         {"case": case, "opinion": opinion, "form": form, "next_opinion": next_opinion},
+    )
+
+
+def _save_decision(form: DecisionForm) -> str | None:
+    """Save the decision, starting the next opinion if it is to seek one.
+
+    Returns what to tell the person, or None after a conflict (the form says why).
+    """
+    with transaction.atomic():
+        decided = form.save_guarded()
+        if decided is None:
+            return None
+        if decided.decision != Decision.THIRD:
+            return "Decision saved."
+        started = start_next_opinion(decided)
+    return (
+        f"Decision saved. The {started.ordinal.lower()} opinion has started: "
+        "your records and questions are copied, and steps 2 to 4 begin again."
     )
 
 
