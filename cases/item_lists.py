@@ -95,6 +95,12 @@ class ItemList:
     def siblings(self, owner: Case | Opinion) -> models.QuerySet:
         return getattr(owner, self.key).all()
 
+    def make_add_form(
+        self, owner: Case | Opinion, data: Any = None, *, count: int | None = None
+    ) -> forms.ModelForm:
+        """The form that adds to ``owner``'s list (``count``: its items, if already fetched)."""
+        return self.add_form(data)
+
     def label(self, item: models.Model) -> str:
         return str(getattr(item, self.label_field))
 

@@ -89,7 +89,7 @@ class Screen:
             "can_edit": can_edit,
             "no_room": spec.check_room(self.owner, count=len(entries)),
             "add_url": self.url("add"),
-            "add_form": add_form or spec.add_form(),
+            "add_form": add_form or spec.make_add_form(self.owner, count=len(entries)),
             "edit_form": edit_form,
             "action_form": action_form,
             "form": failed_form,
@@ -122,7 +122,7 @@ def item_list(request: HttpRequest, case_id: uuid.UUID, items: str) -> HttpRespo
 def item_add(request: HttpRequest, case_id: uuid.UUID, items: str) -> HttpResponse:
     screen = Screen.open(request, case_id, items, Need.EDIT)
     spec = screen.spec
-    form = spec.add_form(request.POST)
+    form = spec.make_add_form(screen.owner, request.POST)
     if form.is_valid() and (full := spec.check_room(screen.owner)):
         form.add_error(None, full)
     if form.errors:
