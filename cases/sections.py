@@ -38,8 +38,11 @@ class Section:
     extra_template: str = ""
     formatters: dict[str, Formatter] = field(default_factory=dict)
 
-    def obj(self, case: Case) -> Case | Opinion:
-        return case.current_opinion() if self.on_opinion else case
+    def obj(self, case: Case, opinion: Opinion | None = None) -> Case | Opinion:
+        """What the section's fields belong to (``opinion``: the current one, if fetched)."""
+        if not self.on_opinion:
+            return case
+        return opinion or case.current_opinion()
 
     def fields(self) -> list[str]:
         return [f for f in self.form_class._meta.fields if f in self.form_class.base_fields]
@@ -184,6 +187,9 @@ class SectionView:
         return f"{page}#section-{self.section.key}"
 
 
-def section_views(case: Case, page: str) -> list[SectionView]:
+def section_views(case: Case, page: str, opinion: Opinion | None = None) -> list[SectionView]:
     """The sections a page shows, in the registry's order."""
-    return [SectionView(s, case, s.obj(case)) for s in SECTIONS.values() if s.page == page]
+    sections = [s for s in SECTIONS.values() if s.page == page]
+    if opinion is None and any(s.on_opinion for s in sections):
+        opinion = case.current_opinion()
+    return [SectionView(s, case, s.obj(case, opinion)) for s in sections]

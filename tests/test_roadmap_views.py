@@ -418,6 +418,20 @@ class TestInsuranceCalls:
             **kw,
         }
 
+    def test_the_step_page_costs_the_same_with_1_or_50_calls(self, caregiver_client, case):
+        opinion = case.current_opinion()
+        opinion.calls.create(called_on=dt.date(2026, 11, 1))
+        caregiver_client.get(url("step_insurance", case))  # warm the session
+        with CaptureQueriesContext(connection) as one:
+            caregiver_client.get(url("step_insurance", case))
+        InsuranceCall.objects.bulk_create(
+            InsuranceCall(opinion=opinion, called_on=dt.date(2026, 11, 1)) for _ in range(49)
+        )
+        with CaptureQueriesContext(connection) as fifty:
+            response = caregiver_client.get(url("step_insurance", case))
+        assert response.content.count(b'class="call-log__item"') == 50
+        assert len(fifty) == len(one) <= 6, [q["sql"] for q in fifty.captured_queries]
+
     def test_plain_add_redirects_to_the_log(self, caregiver_client, case):
         response = caregiver_client.post(url("call_add", case), self.data())
         assert response.status_code == 302

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cases.access import Need, get_case, get_in_case
 from cases.forms.roadmap import CallForm
 from cases.htmx import saved
-from cases.models import Case, InsuranceCall
+from cases.models import Case, InsuranceCall, Opinion
 from cases.views.entries import Entry, Focus, focus_after_cancel, make_entries
 from cases.views.roadmap import step_page
 
@@ -28,14 +28,16 @@ REMOVE_HINT = (
 )
 
 
-def _entries(case: Case, *, focus: Focus, removing: InsuranceCall | None) -> list[Entry]:
+def _entries(
+    case: Case, opinion: Opinion, *, focus: Focus, removing: InsuranceCall | None
+) -> list[Entry]:
     def urls(call: InsuranceCall) -> dict[str, str]:
         if not case.membership.can_edit:
             return {}
         return {"remove": reverse("call_delete", kwargs={"case_id": case.pk, "call_id": call.pk})}
 
     entries = make_entries(
-        case.current_opinion().calls.all(),
+        opinion.calls.all(),
         label=lambda call: f"{call.called_on:%-d %B %Y}",
         name=lambda call: f"the call on {call.called_on:%-d %B %Y}",
         prefix="call",
@@ -52,6 +54,7 @@ def _entries(case: Case, *, focus: Focus, removing: InsuranceCall | None) -> lis
 
 def _calls(
     case: Case,
+    opinion: Opinion,
     *,
     form: forms.Form | None = None,
     focus: Focus = None,
@@ -59,7 +62,7 @@ def _calls(
     saved_now: bool = False,
 ) -> dict[str, Any]:
     return {
-        "calls": _entries(case, focus=focus, removing=removing),
+        "calls": _entries(case, opinion, focus=focus, removing=removing),
         "call_form": form or CallForm(prefix="call"),
         "can_edit": case.membership.can_edit,
         "focus_calls": saved_now,
@@ -68,9 +71,11 @@ def _calls(
 
 def _page(request: HttpRequest, case: Case, **calls: Any) -> HttpResponse:
     """The step page, or for htmx just its call log."""
+    opinion = case.current_opinion()
+    context = _calls(case, opinion, **calls)
     if request.htmx:
-        return render(request, f"{TEMPLATE}#calls", {"case": case, **_calls(case, **calls)})
-    return step_page(request, case, "step_insurance", TEMPLATE, **_calls(case, **calls))
+        return render(request, f"{TEMPLATE}#calls", {"case": case, **context})
+    return step_page(request, case, "step_insurance", TEMPLATE, opinion, **context)
 
 
 def _saved(request: HttpRequest, case: Case, message: str) -> HttpResponse:
@@ -80,7 +85,7 @@ def _saved(request: HttpRequest, case: Case, message: str) -> HttpResponse:
         redirect_to=reverse("step_insurance", kwargs={"case_id": case.pk}) + "#calls",
         template=TEMPLATE,
         partial="calls",
-        context={"case": case, **_calls(case, saved_now=True)},
+        context={"case": case, **_calls(case, case.current_opinion(), saved_now=True)},
     )
 
 

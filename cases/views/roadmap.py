@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from cases import calendar
 from cases.access import get_case
-from cases.models import Case
+from cases.models import Case, Opinion
 from cases.sections import section_views
 
 STEP_TITLES = {
@@ -23,16 +23,22 @@ STEP_TITLES = {
 
 
 def step_page(
-    request: HttpRequest, case: Case, page: str, template: str, **extra: Any
+    request: HttpRequest,
+    case: Case,
+    page: str,
+    template: str,
+    opinion: Opinion | None = None,
+    **extra: Any,
 ) -> HttpResponse:
     """A step's page: its title, its sections (cases/sections.py) and what else it shows."""
     number, title = STEP_TITLES[page]
+    opinion = opinion or case.current_opinion()
     context = {
         "step_number": number,
         "step_title": title,
         "case": case,
-        "opinion": case.current_opinion(),
-        "sections": section_views(case, page),
+        "opinion": opinion,
+        "sections": section_views(case, page, opinion),
         "can_edit": case.membership.can_edit,
         **extra,
     }
