@@ -11,7 +11,6 @@ middleware writes it with the request, unless the view handles the 404 itself.
 
 from __future__ import annotations
 
-import enum
 import uuid
 from typing import TypeVar
 
@@ -19,16 +18,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest
 
-from .models import Case, Membership, Role
+from .models import Case, Membership, Need
+from .models.querysets import InCaseQuerySet
 
-
-class Need(enum.IntEnum):
-    VIEW = 1  # read the case, download the packet
-    EDIT = 2  # change the case's data
-    OWN = 3  # share, change roles, delete
-
-
-ROLE_GRANTS = {Role.VIEWER: Need.VIEW, Role.EDITOR: Need.EDIT, Role.OWNER: Need.OWN}
+__all__ = ["Need", "get_case", "get_in_case"]
 
 
 def _refused(exception: Exception, case_id: object, reason: str, **details: object) -> Exception:
@@ -50,7 +43,7 @@ def get_case(request: HttpRequest, case_id: uuid.UUID, need: Need = Need.VIEW) -
     )
     if membership is None:
         raise _refused(Http404(), case_id, "not_a_member")
-    if ROLE_GRANTS[Role(membership.role)] < need:
+    if not membership.grants(need):
         raise _refused(
             PermissionDenied(), case_id, "role", role=membership.role, need=need.name.lower()
         )
@@ -62,10 +55,10 @@ def get_case(request: HttpRequest, case_id: uuid.UUID, need: Need = Need.VIEW) -
 M = TypeVar("M", bound=models.Model)
 
 
-def get_in_case(case: Case, queryset: models.QuerySet[M], pk: int, via: str = "case") -> M:
-    """Fetch one object that must belong to ``case`` (``via`` is the path to the case)."""
+def get_in_case(case: Case, queryset: InCaseQuerySet[M], pk: int) -> M:
+    """Fetch one object that must belong to ``case``; anything else is a 404."""
     try:
-        return queryset.get(pk=pk, **{via: case})
+        return queryset.in_case(case).get(pk=pk)
     except queryset.model.DoesNotExist as exc:
         raise _refused(
             Http404(), case.pk, "not_in_case", object=queryset.model._meta.model_name

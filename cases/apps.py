@@ -10,10 +10,10 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        # Register the case's models with the activity trail (django-auditlog).
-        from cases import activity, checks, sessions  # noqa: F401 (checks registers itself)
+        # Register the case's models with the audit trail (django-auditlog).
+        from cases import audit, checks, sessions
 
-        activity.register()
+        audit.register()
         # The 12-hour limit counts from signing in (cases/sessions.py).
         user_logged_in.connect(sessions.stamp_sign_in, dispatch_uid="cases.stamp_sign_in")
 

@@ -8,11 +8,12 @@ updated partial with an announcement for screen readers (htmx).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django_htmx.http import trigger_client_event
 
 
 def page_or_partial(
@@ -28,13 +29,8 @@ def page_or_partial(
 
 
 def announce(response: HttpResponse, message: str) -> HttpResponse:
-    """Tell htmx to fire an ``announce`` event; app.js reads it into the live region."""
-    triggers: dict[str, Any] = {}
-    if existing := response.headers.get("HX-Trigger"):
-        triggers = json.loads(existing)
-    triggers["announce"] = message
-    response["HX-Trigger"] = json.dumps(triggers)
-    return response
+    """Tell htmx to fire an ``announce`` event; app.js reads its message into the live region."""
+    return trigger_client_event(response, "announce", {"message": message})
 
 
 def saved(
@@ -49,7 +45,5 @@ def saved(
     """After a successful write: the fresh partial for htmx, else post/redirect/get."""
     if request.htmx:
         return announce(render(request, f"{template}#{partial}", context), message)
-    from django.contrib import messages
-
     messages.success(request, message)
     return redirect(redirect_to)

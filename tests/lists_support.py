@@ -12,7 +12,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 def announced(response) -> str:
     """The message an htmx response asks app.js to read out."""
-    return json.loads(response["HX-Trigger"])["announce"]
+    return json.loads(response["HX-Trigger"])["announce"]["message"]
 
 
 def post_with_token(client: Client, page_url: str, url: str, data: dict, **extra):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cases.models import Membership
+from cases.models import Membership, Need, Role
 
 
 def _book_appointment(case) -> None:
@@ -54,12 +54,17 @@ def _kwargs_for(name: str, case) -> dict:
     from django.urls import get_resolver
 
     opinion = case.current_opinion()
+    # An item of the list the URL serves (cases/urls/lists.py passes its key as "items").
+    items = {
+        "records": lambda: opinion.records.first().pk,
+        "medications": lambda: case.medications.get_or_create(name="Tamoxifen")[0].pk,
+        "questions": lambda: opinion.questions.get_or_create(text="How urgent is it?")[0].pk,
+    }
+    pattern = get_resolver().reverse_dict.getlist(name)
     values = {
         "case_id": case.pk,
         "opinion_id": opinion.pk,
-        "record_id": lambda: opinion.records.first().pk,
-        "medication_id": lambda: case.medications.get_or_create(name="Tamoxifen")[0].pk,
-        "question_id": lambda: opinion.questions.get_or_create(text="How urgent is it?")[0].pk,
+        "item_id": lambda: items[pattern[0][2]["items"]](),
         "call_id": lambda: opinion.calls.get_or_create(called_on=dt.date(2026, 11, 1))[0].pk,
         "action_id": lambda: opinion.actions.get_or_create(description="Book the MRI")[0].pk,
         "member_id": lambda: Membership.objects.filter(case=case, role="viewer").first().pk,
@@ -72,7 +77,6 @@ def _kwargs_for(name: str, case) -> dict:
     }
     if name in PRECONDITIONS:
         PRECONDITIONS[name](case)
-    pattern = get_resolver().reverse_dict.getlist(name)
     converters = set()
     for possibility, _pattern, _defaults, _conv in pattern:
         for _fmt, params in possibility:
@@ -90,6 +94,21 @@ def _kwargs_for(name: str, case) -> dict:
 
 
 URL_NAMES = case_url_names()
+
+
+@pytest.mark.parametrize(
+    ("role", "granted"),
+    [
+        (Role.VIEWER, {Need.VIEW}),
+        (Role.EDITOR, {Need.VIEW, Need.EDIT}),
+        (Role.OWNER, {Need.VIEW, Need.EDIT, Need.OWN}),
+    ],
+)
+def test_a_role_grants_what_it_names_and_everything_below(role, granted):
+    member = Membership(role=role)
+    assert {need for need in Need if member.grants(need)} == granted
+    assert member.can_edit == (Need.EDIT in granted)
+    assert member.is_owner == (Need.OWN in granted)
 
 
 def test_the_resolver_finds_case_urls():
@@ -179,3 +198,35 @@ def test_editor_is_refused_owner_only_urls(caregiver_client, case, name):
 def test_editor_reaches_every_other_case_url(caregiver_client, case, name):
     url = reverse(name, kwargs=_kwargs_for(name, case))
     assert caregiver_client.get(url).status_code in (200, 302, 405), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "make"),
+    [
+        ("Opinion", lambda case: case.current_opinion()),
+        ("RecordItem", lambda case: case.current_opinion().records.first()),
+        ("Medication", lambda case: case.medications.create(name="Tamoxifen")),
+        ("Question", lambda case: case.current_opinion().questions.create(text="Why?")),
+        (
+            "InsuranceCall",
+            lambda case: case.current_opinion().calls.create(called_on=dt.date(2026, 11, 1)),
+        ),
+        (
+            "FollowUpAction",
+            lambda case: case.current_opinion().actions.create(description="Book the MRI"),
+        ),
+        ("Membership", lambda case: case.memberships.first()),
+        ("Invitation", lambda case: case.invitations.create(email="cousin@example.org")),
+    ],
+)
+def test_in_case_finds_a_cases_own_objects_and_nothing_of_another(owner, stranger, model, make):
+    from django.apps import apps
+
+    from tests.factories import make_case
+
+    mine, theirs = make_case(owner), make_case(stranger)
+    ours, other = make(mine), make(theirs)
+    found = apps.get_model("cases", model).objects.in_case(mine)
+    assert ours in found
+    assert other not in found

@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases import activity
+from cases import activity, audit
 from cases.models import Invitation, Medication, Role
 from cases.models.items import RecordStatus
 from tests.factories import make_case, make_staff, make_user, sign_in
@@ -33,7 +33,7 @@ def names(owner, caregiver, viewer):
 
 
 def describe_all(case) -> list[activity.Activity]:
-    return activity.describe_page(list(activity.for_case(case)))
+    return activity.describe_page(list(audit.for_case(case)))
 
 
 def feed(case) -> list[str]:
@@ -61,7 +61,7 @@ def test_adding_and_removing_a_medication(caregiver, case):
 
 
 def test_a_packet_download_is_recorded(viewer, case):
-    activity.record_packet_download(case, viewer)
+    audit.record_packet_download(case, viewer)
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
     assert entry.actor == viewer
     assert feed(case)[0] == "Vera downloaded the packet"
@@ -152,7 +152,7 @@ def test_activity_page_costs_the_same_with_many_entries(owner, owner_client, cas
 
 
 def test_no_app_url_edits_or_deletes_a_log_entry(owner, owner_client, case):
-    activity.record_packet_download(case, owner)
+    audit.record_packet_download(case, owner)
     before = {e.pk: (e.changes, e.timestamp, e.actor_id) for e in LogEntry.objects.all()}
     # Every URL first: some POSTs below remove the very objects the others point at.
     # Deleting the case deletes its trail on purpose (tests/test_erasure.py), so the
@@ -170,7 +170,7 @@ def test_the_admin_cannot_add_change_or_delete_log_entries(owner, case):
     admin = make_staff("root@example.org")
     client = Client()
     sign_in(client, "root@example.org", secret=admin.totp_secret)
-    activity.record_packet_download(case, owner)
+    audit.record_packet_download(case, owner)
     entry = LogEntry.objects.first()
     base = "/admin/auditlog/logentry/"
     assert client.get(base).status_code == 200

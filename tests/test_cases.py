@@ -116,3 +116,23 @@ class TestDeleteCase:
     def test_editor_cannot_delete(self, caregiver_client, case):
         assert caregiver_client.post(reverse("case_delete", args=[case.pk])).status_code == 403
         assert Case.objects.filter(pk=case.pk).exists()
+
+
+@pytest.mark.django_db
+class TestEveryCaseHasAnOpinion:
+    def test_a_case_however_it_is_made_starts_with_its_second_opinion(self, owner):
+        made = Case.objects.create(patient_name="Rosa Diaz", condition="Knee arthritis")
+        opinion = made.current_opinion()
+        assert (opinion.case_id, opinion.number) == (made.pk, 2)
+        assert make_case(owner).opinions.count() == 1
+
+    def test_saving_a_case_again_adds_no_opinion(self, case):
+        case.condition = "Stage 1 breast cancer"
+        case.save()
+        assert case.opinions.count() == 1
+
+    def test_the_current_opinion_is_the_latest(self, case):
+        third = case.opinions.create(number=3)
+        assert case.current_opinion() == third
+        fetched = Case.objects.prefetch_related("opinions").get(pk=case.pk)
+        assert fetched.current_opinion() == third

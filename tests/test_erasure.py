@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from cases import activity
+from cases import activity, audit
 from cases.models import Case, Medication, Membership, Role
 from cases.services import sharing
 from cases.services.erasure import (
@@ -198,7 +198,7 @@ class TestDeleteAccount:
         assert list(theirs.memberships.values_list("user", flat=True)) == [stranger.pk]
         assert not cases_without_owner().exists()
         # The cases that stay say plainly what happened; the account is named nowhere.
-        latest = activity.for_case(theirs).first()
+        latest = audit.for_case(theirs).first()
         assert activity.describe(latest, {}) == (
             "A member deleted their account and no longer has access"
         )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from jsonschema import Draft202012Validator
 from pypdf import PdfReader
 
-from cases import activity
+from cases import activity, audit
 from cases.models import Medication, Membership, Role
 from cases.services import portable
 from cases.services.export import export_account
@@ -61,7 +61,7 @@ class TestCaseExport:
 
     def test_the_json_validates_against_the_schema_file(self, owner, owner_client):
         case = make_full_case(owner)
-        activity.record_packet_download(case, owner)
+        audit.record_packet_download(case, owner)
         document = case_json(export(owner_client, case))
         Draft202012Validator.check_schema(portable.schema())
         errors = list(portable.validator().iter_errors(document))
@@ -79,7 +79,7 @@ class TestCaseExport:
         self, owner, caregiver, viewer, owner_client
     ):
         case = make_full_case(owner, editor=caregiver, viewer=viewer)
-        activity.record_packet_download(case, viewer)
+        audit.record_packet_download(case, viewer)
         document = case_json(export(owner_client, case))
         assert document["case"]["member_id"] == case.member_id
         assert [o["number"] for o in document["opinions"]] == [2, 3]
@@ -158,7 +158,7 @@ class TestCaseExport:
 
     def test_the_export_is_written_to_the_activity_trail(self, case, caregiver, caregiver_client):
         export(caregiver_client, case)
-        entry = activity.for_case(case).first()
+        entry = audit.for_case(case).first()
         assert entry.actor == caregiver
         assert entry.additional_data["event"] == "case_export"
         assert activity.describe(entry, {}) == (
@@ -184,7 +184,7 @@ class TestCaseExport:
         for i in range(10):
             add_member(many, make_user_n(i), Role.VIEWER)
         for case in (few, many):
-            activity.record_packet_download(case, owner)
+            audit.record_packet_download(case, owner)
         counts = []
         for case in (few, many):
             with CaptureQueriesContext(connection) as queries:
@@ -229,7 +229,7 @@ class TestAccountExport:
         # Folder names carry no health data.
         assert all(re.fullmatch(r"cases/case-\d\d/", f) for f in folders.values())
         for case in (mine, theirs):
-            assert activity.for_case(case).first().additional_data["event"] == "case_export"
+            assert audit.for_case(case).first().additional_data["event"] == "case_export"
 
     @override_settings(ACCOUNT_EXPORT_PDF_SECONDS=0)
     def test_past_its_time_budget_the_export_leaves_pdfs_out_and_says_so(self, owner):
@@ -258,5 +258,5 @@ class TestAccountExport:
 
 def test_activity_entries_of_a_case_export_name_the_event(owner):
     case = make_case(owner)
-    activity.record_case_export(case, owner)
+    audit.record_case_export(case, owner)
     assert LogEntry.objects.filter(additional_data__event="case_export").count() == 1

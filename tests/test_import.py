@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from cases import activity
+from cases import activity, audit
 from cases.models import Case, Membership, Role
 from cases.services import importing, portable
 from cases.services.erasure import erase_case
@@ -112,7 +112,7 @@ class TestRoundTrip:
         case = make_full_case(owner)
         upload(stranger_client, exported(owner_client, case))
         copy = Case.objects.exclude(pk=case.pk).get()
-        entries = list(activity.for_case(copy))
+        entries = list(audit.for_case(copy))
         assert len(entries) == 1
         assert activity.describe(entries[0], {}) == (
             "charlie@example.org imported this case from an export file"
@@ -301,11 +301,11 @@ class TestRefused:
 
     def test_a_failure_while_writing_changes_nothing(self, stranger_client, good_json, monkeypatch):
         """Everything is written in one transaction: a late failure leaves no half case."""
-        real = importing.activity.record_case_import
+        real = importing.audit.record_case_import
 
         def fail(case, user):
             real(case, user)
             raise importing.ImportRefused("late failure")
 
-        monkeypatch.setattr(importing.activity, "record_case_import", fail)
+        monkeypatch.setattr(importing.audit, "record_case_import", fail)
         assert_refused(stranger_client, _json_zip(good_json), "late failure")

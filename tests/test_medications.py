@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def url(name: str, case, med=None) -> str:
     kwargs = {"case_id": case.pk}
     if med is not None:
-        kwargs["medication_id"] = med.pk
+        kwargs["item_id"] = med.pk
     return reverse(name, kwargs=kwargs)
 
 
@@ -166,7 +166,7 @@ class TestMove:
         other = make_case(owner, patient_name="Someone else")
         (foreign,) = add_meds(other, "Secret")
         response = owner_client.post(
-            reverse("medication_move", kwargs={"case_id": case.pk, "medication_id": foreign.pk}),
+            reverse("medication_move", kwargs={"case_id": case.pk, "item_id": foreign.pk}),
             {"direction": "up"},
         )
         assert response.status_code == 404

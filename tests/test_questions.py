@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def url(name: str, case, question=None) -> str:
     kwargs = {"case_id": case.pk}
     if question is not None:
-        kwargs["question_id"] = question.pk
+        kwargs["item_id"] = question.pk
     return reverse(name, kwargs=kwargs)
 
 
@@ -145,7 +145,7 @@ class TestMove:
         other = make_case(owner, patient_name="Someone else")
         (foreign,) = add_questions(other, "Secret?")
         response = owner_client.post(
-            reverse("question_move", kwargs={"case_id": case.pk, "question_id": foreign.pk}),
+            reverse("question_move", kwargs={"case_id": case.pk, "item_id": foreign.pk}),
             {"direction": "up"},
         )
         assert response.status_code == 404

@@ -21,7 +21,7 @@ TODAY = dt.date.today()
 def url(name: str, case, record=None) -> str:
     kwargs = {"case_id": case.pk}
     if record is not None:
-        kwargs["record_id"] = record.pk
+        kwargs["item_id"] = record.pk
     return reverse(name, kwargs=kwargs)
 
 
@@ -228,7 +228,7 @@ class TestStatus:
         other = make_case(owner, patient_name="Someone else")
         foreign = other.current_opinion().records.first()
         response = owner_client.post(
-            reverse("record_status", kwargs={"case_id": case.pk, "record_id": foreign.pk}),
+            reverse("record_status", kwargs={"case_id": case.pk, "item_id": foreign.pk}),
             {"status": "sent"},
         )
         assert response.status_code == 404

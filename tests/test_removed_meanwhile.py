@@ -22,7 +22,7 @@ def test_editing_a_medication_someone_removed_keeps_what_was_typed(
     owner, owner_client, caregiver, case, htmx
 ):
     med = Medication.objects.create(case=case, name="Tamoxifen", dose="20 mg")
-    url = _edit_url("medication_edit", case, medication_id=med.pk)
+    url = _edit_url("medication_edit", case, item_id=med.pk)
     form = owner_client.get(url).context["edit_form"]
     pk = med.pk
     with set_actor(caregiver):
@@ -43,7 +43,7 @@ def test_editing_a_medication_someone_removed_keeps_what_was_typed(
 def test_editing_a_question_someone_removed_keeps_what_was_typed(owner_client, caregiver, case):
     question = case.current_opinion().questions.create(text="How urgent is it?")
     pk = question.pk
-    url = _edit_url("question_edit", case, question_id=pk)
+    url = _edit_url("question_edit", case, item_id=pk)
     with set_actor(caregiver):
         question.delete()
     response = owner_client.post(url, {f"question-{pk}-text": "How urgent is it, really?"})
@@ -55,7 +55,7 @@ def test_editing_a_question_someone_removed_keeps_what_was_typed(owner_client, c
 def test_editing_a_record_someone_removed_keeps_its_name_and_source(owner_client, caregiver, case):
     record = case.current_opinion().records.first()
     pk = record.pk
-    url = _edit_url("record_edit", case, record_id=pk)
+    url = _edit_url("record_edit", case, item_id=pk)
     with set_actor(caregiver):
         record.delete()
     response = owner_client.post(
@@ -69,7 +69,7 @@ def test_editing_a_record_someone_removed_keeps_its_name_and_source(owner_client
 def test_an_item_of_another_case_is_still_404(owner, owner_client, case):
     other = make_case(owner, patient_name="Someone else")
     med = Medication.objects.create(case=other, name="Other")
-    url = _edit_url("medication_edit", case, medication_id=med.pk)
+    url = _edit_url("medication_edit", case, item_id=med.pk)
     data = {f"medication-{med.pk}-name": "x"}
     assert owner_client.post(url, data).status_code == 404
     with set_actor(owner):
@@ -79,6 +79,6 @@ def test_an_item_of_another_case_is_still_404(owner, owner_client, case):
 
 
 def test_an_id_never_seen_is_404_and_get_is_404(owner_client, case):
-    url = _edit_url("medication_edit", case, medication_id=999999)
+    url = _edit_url("medication_edit", case, item_id=999999)
     assert owner_client.post(url, {}).status_code == 404
     assert owner_client.get(url).status_code == 404

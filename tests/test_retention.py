@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from cases import activity, retention
+from cases import audit, retention
 from cases.retention import purge_expired_activity
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ NOW = timezone.make_aware(dt.datetime(2027, 6, 1, 12, 0))
 
 
 def _entry_aged(case, owner, days: float) -> LogEntry:
-    entry = activity.record_packet_download(case, owner)
+    entry = audit.record_packet_download(case, owner)
     LogEntry.objects.filter(pk=entry.pk).update(timestamp=NOW - dt.timedelta(days=days))
     return entry
 
@@ -34,7 +34,7 @@ def test_entries_older_than_the_retention_period_are_purged(owner, case):
     assert not LogEntry.objects.filter(pk=old.pk).exists()
     assert LogEntry.objects.filter(pk=edge.pk).exists()
     # The case's own "started" entries are recent and stay.
-    assert activity.for_case(case).count() > 1
+    assert audit.for_case(case).count() > 1
 
 
 @override_settings(ACTIVITY_RETENTION_DAYS=30)
@@ -57,7 +57,7 @@ def test_zero_keeps_the_trail_for_ever(owner, case):
 
 @override_settings(ACTIVITY_RETENTION_DAYS=730)
 def test_the_command_purges_and_says_how_many(owner, case):
-    entry = activity.record_packet_download(case, owner)
+    entry = audit.record_packet_download(case, owner)
     LogEntry.objects.filter(pk=entry.pk).update(timestamp=timezone.now() - dt.timedelta(days=731))
     out = StringIO()
     call_command("purge_activity", stdout=out)

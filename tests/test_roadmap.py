@@ -229,3 +229,54 @@ def test_roadmap_puts_the_four_steps_in_order():
     )
     assert [s.number for s in result.steps] == [1, 2, 3, 4]
     assert [s.status for s in result.steps] == [rm.Status.NOT_STARTED] * 4
+
+
+class TestNextStep:
+    """The dashboard's one line: what to do next on the current opinion."""
+
+    def plan(self, the_case=None, records=(), **fields) -> rm.Roadmap:
+        return rm.roadmap(
+            the_case or case(),
+            opinion(**fields),
+            records=list(records),
+            medications=[],
+            questions=[],
+            calls=[],
+            today=TODAY,
+        )
+
+    def all_done(self, **fields) -> rm.Roadmap:
+        return self.plan(
+            case(inform_choice=InformChoice.TOLD, insurer="Acme"),
+            [record(status=RecordStatus.RECEIVED)],
+            coverage=Coverage.COVERED,
+            referral_status=ApprovalStatus.NOT_NEEDED,
+            prior_auth_status=ApprovalStatus.NOT_NEEDED,
+            in_network=YesNo.YES,
+            appointment_at=at(TODAY + dt.timedelta(days=7)),
+            **fields,
+        )
+
+    def test_a_decided_opinion_says_what_was_decided(self):
+        plan = self.plan(result="confirmation", decision="return")
+        assert plan.next_step == "Decided: return to the original doctor."
+
+    def test_a_received_opinion_asks_to_compare_and_decide(self):
+        plan = self.plan(result="adjustment")
+        assert plan.next_step == "Compare the opinions and decide what to do next."
+
+    def test_otherwise_the_first_unfinished_steps_next_thing(self):
+        assert self.plan().next_step == (
+            "Decide whether you are comfortable telling your primary provider."
+        )
+        told = self.plan(case(inform_choice=InformChoice.PREFER_NOT))
+        assert told.next_step == "Add your insurance details, then call your insurer."
+
+    def test_with_every_step_done_a_reminder_still_comes_first(self):
+        plan = self.all_done()
+        assert all(not s.status.is_open for s in plan.steps)
+        assert plan.next_step == "Call the specialist's office to check your records have arrived."
+
+    def test_booked_with_nothing_left_to_do_means_getting_ready(self):
+        plan = self.all_done(records_arrived=YesNo.YES)
+        assert plan.next_step == "Get ready for the appointment."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -49,6 +50,20 @@ VALID = {
     "appointment_specialist": {"specialist_name": "Dr Okafor", "specialist_institution": "UMC"},
     "appointment_details": {"appointment_at": "2030-03-04T10:30", "appointment_mode": "in_person"},
 }
+
+
+def test_every_section_in_the_registry_has_a_url_and_every_section_url_a_section():
+    from django.urls import resolve
+
+    from cases.sections import SECTIONS
+    from cases.urls.sections import urlpatterns
+    from cases.views.sections import section_edit
+
+    assert set(VALID) == {s.url_name for s in SECTIONS.values()}
+    assert {p.name for p in urlpatterns} == set(VALID)
+    for section in SECTIONS.values():
+        match = resolve(reverse(section.url_name, kwargs={"case_id": uuid.uuid4()}))
+        assert (match.func, match.kwargs["section"]) == (section_edit, section.key)
 
 
 def url(name: str, case: Case, **kw) -> str:
@@ -190,7 +205,7 @@ class TestSections:
         response = post_section(caregiver_client, name, case, VALID[name], **HTMX)
         assert response.status_code == 200
         assert "<form" not in response.content.decode()
-        assert json.loads(response["HX-Trigger"])["announce"].endswith("saved.")
+        assert json.loads(response["HX-Trigger"])["announce"]["message"].endswith("saved.")
         assert b"data-focus" in response.content
         assert "HX-Request" in response["Vary"]
 
@@ -404,6 +419,20 @@ class TestInsuranceCalls:
             **kw,
         }
 
+    def test_the_step_page_costs_the_same_with_1_or_50_calls(self, caregiver_client, case):
+        opinion = case.current_opinion()
+        opinion.calls.create(called_on=dt.date(2026, 11, 1))
+        caregiver_client.get(url("step_insurance", case))  # warm the session
+        with CaptureQueriesContext(connection) as one:
+            caregiver_client.get(url("step_insurance", case))
+        InsuranceCall.objects.bulk_create(
+            InsuranceCall(opinion=opinion, called_on=dt.date(2026, 11, 1)) for _ in range(49)
+        )
+        with CaptureQueriesContext(connection) as fifty:
+            response = caregiver_client.get(url("step_insurance", case))
+        assert response.content.count(b'class="call-log__item"') == 50
+        assert len(fifty) == len(one) <= 6, [q["sql"] for q in fifty.captured_queries]
+
     def test_plain_add_redirects_to_the_log(self, caregiver_client, case):
         response = caregiver_client.post(url("call_add", case), self.data())
         assert response.status_code == 302
@@ -419,7 +448,9 @@ class TestInsuranceCalls:
             **HTMX,
         )
         html = response.content.decode()
-        assert json.loads(response["HX-Trigger"]) == {"announce": "Call added to the log."}
+        assert json.loads(response["HX-Trigger"]) == {
+            "announce": {"message": "Call added to the log."}
+        }
         assert html.index("NEW-2") < html.index("OLD-1")
         assert 'id="calls"' in html and "<html" not in html
 
@@ -442,7 +473,9 @@ class TestInsuranceCalls:
             opinion=case.current_opinion(), called_on=dt.date.today()
         )
         response = caregiver_client.post(url("call_delete", case, call_id=call.pk), **HTMX)
-        assert json.loads(response["HX-Trigger"]) == {"announce": "Call removed from the log."}
+        assert json.loads(response["HX-Trigger"]) == {
+            "announce": {"message": "Call removed from the log."}
+        }
         assert not InsuranceCall.objects.exists()
 
     def test_removing_without_javascript_asks_first(self, caregiver_client, case):
@@ -451,8 +484,11 @@ class TestInsuranceCalls:
         )
         page = caregiver_client.get(url("call_delete", case, call_id=call.pk))
         assert page.status_code == 200
-        assert b"Remove this call from the log?" in page.content
-        assert b"REF-9" in page.content
+        html = page.content.decode()
+        assert "<h1>Step 2: Check insurance and referral</h1>" in html
+        question = "Are you sure you want to remove the call on 3 November 2026 from the log?"
+        assert f'<p class="item__confirm" data-focus>{question}</p>' in html
+        assert "REF-9" in html and "The reference number may be needed" in html
         assert InsuranceCall.objects.exists()  # asking removes nothing
         response = caregiver_client.post(url("call_delete", case, call_id=call.pk))
         assert response.status_code == 302

@@ -26,6 +26,8 @@ def test_every_case_page_is_never_stored_and_has_a_strict_csp(owner_client, case
     url = reverse(name, kwargs=_kwargs_for(name, case))
     response = owner_client.get(url)
     assert "no-store" in response["Cache-Control"], name
+    # Said once, by the middleware: one URL serves a page and its htmx partial.
+    assert [v.strip() for v in response["Vary"].split(",")].count("HX-Request") == 1, name
     csp = response.get("Content-Security-Policy", "")
     if response.get("Content-Type", "").startswith("text/html"):
         assert "script-src 'self'" in csp, name

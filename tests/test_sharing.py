@@ -190,6 +190,9 @@ def test_a_cancelled_link_does_not_work(owner_client, case, cousin_client):
     invite(owner_client, case)
     landing = link_path(mail.outbox[0])
     invitation = Invitation.objects.get()
+    members = owner_client.get(reverse("case_members", kwargs={"case_id": case.pk}))
+    # With JavaScript, htmx asks before cancelling (hx-confirm); no script of our own.
+    assert 'hx-confirm="Cancel the invitation to cousin@example.org?"' in members.content.decode()
     url = reverse("invitation_cancel", kwargs={"case_id": case.pk, "invitation_id": invitation.pk})
     assert owner_client.post(url).status_code == 302
     response = cousin_client.post(accept_path(landing))

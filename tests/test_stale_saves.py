@@ -31,7 +31,7 @@ from cases.models import (
 )
 from cases.models.items import RecordStatus
 from cases.services import sharing
-from cases.views.roadmap import SECTIONS
+from cases.sections import SECTIONS
 from tests.test_outcomes import decide_url, outcome_data, outcome_url, record_outcome
 from tests.test_records import edit_data
 from tests.test_roadmap_views import VALID
@@ -182,7 +182,7 @@ def _item_url(name: str, case: Case, **kwargs) -> str:
 
 def test_a_record_edit_keeps_a_move_that_landed_meanwhile(owner_client, case):
     record = case.current_opinion().records.first()
-    path = _item_url("record_edit", case, record_id=record.pk)
+    path = _item_url("record_edit", case, item_id=record.pk)
     data = edit_data(record, version(owner_client, path, "edit_form"), notes="Ask for the CD")
 
     with lands_meanwhile(RecordItem, record.pk, position=42):
@@ -194,7 +194,7 @@ def test_a_record_edit_keeps_a_move_that_landed_meanwhile(owner_client, case):
 
 def test_a_quick_status_change_keeps_notes_that_landed_meanwhile(owner_client, case):
     record = case.current_opinion().records.get(status=RecordStatus.NEEDED, kind="labs")
-    path = _item_url("record_status", case, record_id=record.pk)
+    path = _item_url("record_status", case, item_id=record.pk)
 
     with lands_meanwhile(RecordItem, record.pk, notes="Bob: the lab is closed Mondays"):
         owner_client.post(path, {"status": RecordStatus.REQUESTED, "was": RecordStatus.NEEDED})
@@ -206,7 +206,7 @@ def test_a_quick_status_change_keeps_notes_that_landed_meanwhile(owner_client, c
 
 def test_a_medication_edit_keeps_a_move_that_landed_meanwhile(owner_client, case):
     med = Medication.objects.create(case=case, name="Tamoxifen", position=0)
-    path = _item_url("medication_edit", case, medication_id=med.pk)
+    path = _item_url("medication_edit", case, item_id=med.pk)
     form_version = version(owner_client, path, "edit_form")
     prefix = f"medication-{med.pk}-"
     data = {
@@ -225,7 +225,7 @@ def test_a_medication_edit_keeps_a_move_that_landed_meanwhile(owner_client, case
 def test_a_move_keeps_an_edit_that_landed_meanwhile(owner_client, case):
     first = Medication.objects.create(case=case, name="Tamoxifen", position=0)
     Medication.objects.create(case=case, name="Vitamin D", position=1)
-    path = _item_url("medication_move", case, medication_id=first.pk)
+    path = _item_url("medication_move", case, item_id=first.pk)
 
     with lands_meanwhile(Medication, first.pk, dose="10 mg"):
         assert owner_client.post(path, {"direction": "down"}).status_code == 302
@@ -236,7 +236,7 @@ def test_a_move_keeps_an_edit_that_landed_meanwhile(owner_client, case):
 
 def test_a_question_edit_keeps_a_move_that_landed_meanwhile(owner_client, case):
     question = Question.objects.create(opinion=case.current_opinion(), text="Why?", position=0)
-    path = _item_url("question_edit", case, question_id=question.pk)
+    path = _item_url("question_edit", case, item_id=question.pk)
     form_version = version(owner_client, path, "edit_form")
     prefix = f"question-{question.pk}-"
     data = {prefix + "text": "Why now?", prefix + "answer": "", prefix + "version": form_version}
@@ -250,7 +250,7 @@ def test_a_question_edit_keeps_a_move_that_landed_meanwhile(owner_client, case):
 
 def test_saving_an_item_removed_after_it_was_loaded_says_so(owner_client, case):
     record = case.current_opinion().records.first()
-    path = _item_url("record_edit", case, record_id=record.pk)
+    path = _item_url("record_edit", case, item_id=record.pk)
     data = edit_data(record, version(owner_client, path, "edit_form"), notes="Too late")
     removed = False
 

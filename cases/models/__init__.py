@@ -9,7 +9,7 @@
 from .case import Case, CaseQuerySet, InformChoice, Reason, Relationship, TreatmentKind, Urgency
 from .items import FollowUpAction, InsuranceCall, Medication, Question, RecordItem
 from .opinion import Decision, Opinion, Result
-from .sharing import AuthorityKind, Invitation, Membership, Role
+from .sharing import AuthorityKind, Invitation, Membership, Need, Role
 
 __all__ = [
     "AuthorityKind",
@@ -22,6 +22,7 @@ __all__ = [
     "Invitation",
     "Medication",
     "Membership",
+    "Need",
     "Opinion",
     "Question",
     "Reason",

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 
 if TYPE_CHECKING:
     from .opinion import Opinion
@@ -140,6 +140,18 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.patient_name}: {self.condition}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every case has an opinion being sought, from the moment it exists.
+
+        The second opinion is created with the case, in the same transaction, so no
+        view, service or template ever asks whether there is one.
+        """
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:
+                self.opinions.create(number=2)
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
@@ -160,9 +172,11 @@ class Case(models.Model):
         return out
 
     def current_opinion(self) -> Opinion:
-        """The opinion being sought now: the latest one. Uses prefetched opinions if present."""
+        """The opinion being sought now: the latest one. Uses prefetched opinions if present.
+
+        There is always one (see ``save``).
+        """
         cache = getattr(self, "_prefetched_objects_cache", {})
         if "opinions" in cache:
-            opinions = sorted(cache["opinions"], key=lambda o: o.number)
-            return opinions[-1]
-        return self.opinions.order_by("-number").first()
+            return max(cache["opinions"], key=lambda o: o.number)
+        return self.opinions.latest("number")

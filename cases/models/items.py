@@ -8,6 +8,7 @@ from django.db import models
 
 from .case import Case
 from .opinion import Opinion
+from .querysets import CaseItemQuerySet, OpinionItemQuerySet
 
 FOLLOW_UP_AFTER_DAYS = 10
 
@@ -54,6 +55,8 @@ class RecordItem(models.Model):
     notes = models.TextField("Notes", blank=True)
     position = models.PositiveIntegerField(default=0)
 
+    objects = OpinionItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "id"]
 
@@ -83,6 +86,8 @@ class Medication(models.Model):
     notes = models.CharField("Notes", max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
 
+    objects = CaseItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "id"]
 
@@ -97,6 +102,8 @@ class Question(models.Model):
     text = models.CharField("Question", max_length=500)
     answer = models.TextField("Answer", blank=True)
     position = models.PositiveIntegerField(default=0)
+
+    objects = OpinionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -115,6 +122,8 @@ class InsuranceCall(models.Model):
     notes = models.TextField("What they said", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = OpinionItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["-called_on", "-id"]
 
@@ -129,6 +138,8 @@ class FollowUpAction(models.Model):
     description = models.CharField("What to do", max_length=300)
     due_on = models.DateField("By when", null=True, blank=True)
     done = models.BooleanField("Done", default=False)
+
+    objects = OpinionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["done", "due_on", "id"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 
 from .case import Case, Urgency
+from .querysets import CaseItemQuerySet
 
 
 class YesNo(models.TextChoices):
@@ -137,6 +138,8 @@ class Opinion(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "number"]

@@ -1,17 +1,31 @@
 from __future__ import annotations
 
+import enum
 import secrets
 
 from django.conf import settings
 from django.db import models
 
 from .case import Case
+from .querysets import CaseItemQuerySet
 
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
     EDITOR = "editor", "Editor"
     VIEWER = "viewer", "Viewer"
+
+
+class Need(enum.IntEnum):
+    """What a request asks of a case, from least to most."""
+
+    VIEW = 1  # read the case, download the packet
+    EDIT = 2  # change the case's data
+    OWN = 3  # share, change roles, delete
+
+
+# The one table of what each role grants; access checks and templates both ask it.
+ROLE_GRANTS = {Role.VIEWER: Need.VIEW, Role.EDITOR: Need.EDIT, Role.OWNER: Need.OWN}
 
 
 class AuthorityKind(models.TextChoices):
@@ -44,6 +58,8 @@ class Membership(models.Model):
     authority_expires = models.DateField("Authority expires on", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CaseItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
         constraints = [
@@ -53,13 +69,17 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
 
+    def grants(self, need: Need) -> bool:
+        """Whether this member's role allows what is asked."""
+        return ROLE_GRANTS[Role(self.role)] >= need
+
     @property
     def can_edit(self) -> bool:
-        return self.role in (Role.OWNER, Role.EDITOR)
+        return self.grants(Need.EDIT)
 
     @property
     def is_owner(self) -> bool:
-        return self.role == Role.OWNER
+        return self.grants(Need.OWN)
 
 
 def _nonce() -> str:
@@ -87,6 +107,8 @@ class Invitation(models.Model):
         related_name="+",
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

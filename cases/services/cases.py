@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from cases.models import Case, Membership, Opinion, RecordItem, Role
+from cases.models import Case, Membership, RecordItem, Role
 from cases.models.items import RecordFormat, RecordKind
 
 # The article's checklist of records to gather for the second provider.
@@ -22,10 +22,10 @@ STARTER_RECORDS: list[tuple[str, str, str]] = [
 
 @transaction.atomic
 def create_case(*, owner, **fields: Any) -> Case:
-    """Create a case owned by ``owner`` with its second opinion and the starter checklist."""
+    """Create a case owned by ``owner``, its second opinion with the starter checklist."""
     case = Case.objects.create(created_by=owner, **fields)
     Membership.objects.create(case=case, user=owner, role=Role.OWNER)
-    opinion = Opinion.objects.create(case=case, number=2)
+    opinion = case.current_opinion()
     RecordItem.objects.bulk_create(
         RecordItem(opinion=opinion, kind=kind, name=name, format=fmt, position=i)
         for i, (kind, name, fmt) in enumerate(STARTER_RECORDS)

@@ -24,7 +24,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases import activity
+from cases import audit
 from cases.models import Case, Membership
 from cases.pdf import render_pdf
 from cases.services import portable
@@ -108,7 +108,7 @@ def export_case(case: Case, user: AbstractBaseUser, *, paper: str = "a4") -> Exp
     spool = _spool()
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         _write_case(archive, "", case, user, paper=paper, now=now)
-    activity.record_case_export(case, user)
+    audit.record_case_export(case, user)
     return _finish(spool, f"second-opinion-case-{timezone.localdate(now):%Y-%m-%d}.zip")
 
 
@@ -168,7 +168,7 @@ def export_account(user: AbstractBaseUser, *, paper: str = "a4") -> Export:
             if not pdfs:
                 without_pdfs.append(case)
             _write_case(archive, folder, case, user, paper=paper, now=now, pdfs=pdfs)
-            activity.record_case_export(case, user)
+            audit.record_case_export(case, user)
         archive.writestr(
             "account.json",
             json.dumps(account_document(user, folders, now), ensure_ascii=False, indent=2),

@@ -28,7 +28,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from cases import activity
+from cases import audit
 from cases.models import Case, Medication, Membership, Role
 from cases.services import portable
 
@@ -311,7 +311,7 @@ def import_documents(files: list[CaseFile], user: AbstractBaseUser) -> list[Impo
         with disable_auditlog():
             cases = [_create_case(f.document, user) for f in files]
         for case in cases:
-            activity.record_case_import(case, user)
+            audit.record_case_import(case, user)
     return [
         Imported(
             case=case,

@@ -1,4 +1,4 @@
-"""Ordering and status work on step 3's lists: records, medications and questions.
+"""Work on the lists: adding in order, moving, and a record's status.
 
 Lists are kept in the order people put them in (questions by priority, medications as
 the doctor will read them). Positions are renumbered 0..n-1 on every move so that items
@@ -56,6 +56,13 @@ def next_position(siblings: models.QuerySet) -> int:
     return 0 if highest is None else highest + 1
 
 
+def append(item: models.Model, siblings: models.QuerySet) -> models.Model:
+    """Save a new ``item`` (its owner already set) at the end of ``siblings``."""
+    item.position = next_position(siblings)
+    item.save()
+    return item
+
+
 @transaction.atomic
 def move(item: models.Model, siblings: models.QuerySet, direction: Direction) -> bool:
     """Swap ``item`` with its neighbour in ``siblings``; False if it is already at that end."""
@@ -83,3 +90,30 @@ def set_record_status(record: RecordItem, status: str, today: dt.date | None = N
         setattr(record, date_field, today)
         changed.append(date_field)
     record.save(update_fields=changed)
+
+
+class StatusChangedMeanwhile(Exception):
+    """Someone else changed a record's status since this person saw it."""
+
+    def __init__(self, record: RecordItem) -> None:
+        self.record = record
+        super().__init__(
+            f"Someone else marked this ‘{record.get_status_display().lower()}’ while you were "
+            "looking. Check the status shown, then choose again."
+        )
+
+
+@transaction.atomic
+def change_record_status(record: RecordItem, status: str, *, was: str = "") -> RecordItem:
+    """Change a record's status in place, unless someone else changed it meanwhile.
+
+    ``was`` is the status this person saw (empty: not known, no check). If the record
+    now has another status, neither ``was`` nor the one chosen, their change is not
+    silently overwritten: StatusChangedMeanwhile is raised and nothing is saved.
+    Returns the record as saved.
+    """
+    current = RecordItem.objects.select_for_update().get(pk=record.pk)
+    if was and current.status not in (was, status):
+        raise StatusChangedMeanwhile(current)
+    set_record_status(current, status)
+    return current

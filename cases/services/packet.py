@@ -16,9 +16,8 @@ from typing import Literal
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cases.models import Case, Medication, Membership, Opinion, Question, RecordItem
+from cases.models import Case, Medication, Membership, Opinion, Question, RecordItem, Role
 from cases.models.items import RecordFormat, RecordStatus
-from cases.models.sharing import Role
 
 Paper = Literal["a4", "letter"]
 PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "US Letter"}
@@ -88,7 +87,7 @@ class Authority:
 @dataclass
 class Packet:
     case: Case
-    opinion: Opinion | None
+    opinion: Opinion
     medications: list[Medication]
     records: list[RecordItem]
     questions: list[Question]
@@ -165,7 +164,7 @@ def _person_name(user) -> str:
 
 def _brought_by(case: Case, user) -> str:
     membership: Membership | None = getattr(case, "membership", None)
-    if membership is not None and membership.role == Role.OWNER:
+    if membership is not None and membership.is_owner:
         if case.relationship == "self":
             return f"The patient, {case.patient_name}"
         role = OWNER_ROLE_FOR_RELATIONSHIP.get(case.relationship, "caregiver")
@@ -173,9 +172,7 @@ def _brought_by(case: Case, user) -> str:
     return f"{_person_name(user)}, caregiver"
 
 
-def _timeline(
-    case: Case, opinion: Opinion | None, records: list[RecordItem]
-) -> list[TimelineEntry]:
+def _timeline(case: Case, opinion: Opinion, records: list[RecordItem]) -> list[TimelineEntry]:
     """A short dated history: records on the same day and step share one line."""
     entries: list[TimelineEntry] = []
     if case.diagnosed_on:
@@ -201,22 +198,21 @@ def _timeline(
                 grouped.setdefault((when, verb), []).append(record.name)
     for (when, verb), names in grouped.items():
         entries.append(TimelineEntry(when, f"Records {verb}: {', '.join(names)}"))
-    if opinion is not None:
-        if opinion.referral_requested_on:
-            entries.append(TimelineEntry(opinion.referral_requested_on, "Referral requested"))
-        if opinion.referral_decided_on and opinion.referral_status:
-            entries.append(
-                TimelineEntry(
-                    opinion.referral_decided_on,
-                    f"Referral {opinion.get_referral_status_display().lower()}",
-                )
+    if opinion.referral_requested_on:
+        entries.append(TimelineEntry(opinion.referral_requested_on, "Referral requested"))
+    if opinion.referral_decided_on and opinion.referral_status:
+        entries.append(
+            TimelineEntry(
+                opinion.referral_decided_on,
+                f"Referral {opinion.get_referral_status_display().lower()}",
             )
-        for call in opinion.calls.all():
-            entries.append(TimelineEntry(call.called_on, "Called the insurer"))
-        if opinion.appointment_at:
-            entries.append(
-                TimelineEntry(timezone.localdate(opinion.appointment_at), "This appointment")
-            )
+        )
+    for call in opinion.calls.all():
+        entries.append(TimelineEntry(call.called_on, "Called the insurer"))
+    if opinion.appointment_at:
+        entries.append(
+            TimelineEntry(timezone.localdate(opinion.appointment_at), "This appointment")
+        )
     if case.treatment_start_by:
         entries.append(TimelineEntry(case.treatment_start_by, "Proposed treatment would start by"))
     return sorted(entries, key=lambda e: e.date)
@@ -229,16 +225,15 @@ def build_packet(case: Case, user, *, paper: Paper = "a4", today: dt.date | None
     """
     opinion = (
         Opinion.objects.filter(case=case)
-        .order_by("-number")
         .prefetch_related(
             Prefetch("records", queryset=RecordItem.objects.order_by("position", "id")),
             Prefetch("questions", queryset=Question.objects.order_by("position", "id")),
             "calls",
         )
-        .first()
+        .latest("number")
     )
-    records = list(opinion.records.all()) if opinion else []
-    questions = list(opinion.questions.all()) if opinion else []
+    records = list(opinion.records.all())
+    questions = list(opinion.questions.all())
     medications = list(case.medications.order_by("position", "id"))
     memberships = (
         Membership.objects.filter(case=case)

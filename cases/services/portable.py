@@ -118,7 +118,7 @@ def _name(user) -> str:
 
 def case_document(case: Case, *, exported_by, now: dt.datetime | None = None) -> dict[str, Any]:
     """Everything in ``case`` as a JSON-ready dict, in a fixed number of queries."""
-    from cases import activity
+    from cases import activity, audit
 
     now = now or timezone.now()
     opinions = list(
@@ -132,7 +132,7 @@ def case_document(case: Case, *, exported_by, now: dt.datetime | None = None) ->
         .select_related("invited_by", "accepted_by")
         .order_by("pk")
     )
-    entries = list(activity.for_case(case).order_by("timestamp", "pk"))
+    entries = list(audit.for_case(case).order_by("timestamp", "pk"))
     described = activity.describe_page(entries)
     return {
         "format": FORMAT,

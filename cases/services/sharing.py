@@ -205,7 +205,7 @@ def check_can_change(membership: Membership, by: AbstractBaseUser) -> None:
             "You cannot change your own access here. To hand the case over, make someone "
             "else the owner."
         )
-    if membership.role == Role.OWNER and not _other_owners(membership):
+    if membership.is_owner and not _other_owners(membership):
         raise SharingError("A case must always have an owner.")
 
 
@@ -231,7 +231,7 @@ def transfer_ownership(case: Case, *, from_user: AbstractBaseUser, to: Membershi
 
 
 def check_can_leave(membership: Membership) -> None:
-    if membership.role == Role.OWNER and not _other_owners(membership):
+    if membership.is_owner and not _other_owners(membership):
         raise SharingError(
             "You are the only owner of this case, so you cannot leave it. Make someone else "
             "the owner first, or delete the case."

@@ -1,35 +1,36 @@
-"""Step 3's lists: the medical-records checklist, medications and questions for the doctor."""
+"""The list screens' URLs, built from their specifications (cases/item_lists.py).
+
+For each list: ``<key>/`` (the list), ``add/``, and per item ``edit/``, ``remove/``,
+``move/`` when its order is the person's, and one URL per ItemAction hook.
+"""
 
 from django.urls import path
 
-from cases.views import medications, questions, records
+from cases.item_lists import LISTS, ItemList
+from cases.views import item_lists as views
 
-urlpatterns = [
-    path("records/", records.record_list, name="records"),
-    path("records/add/", records.record_add, name="record_add"),
-    path("records/<int:record_id>/status/", records.record_status, name="record_status"),
-    path("records/<int:record_id>/edit/", records.record_edit, name="record_edit"),
-    path("records/<int:record_id>/remove/", records.record_remove, name="record_remove"),
-    path("medications/", medications.medication_list, name="medications"),
-    path("medications/add/", medications.medication_add, name="medication_add"),
-    path(
-        "medications/<int:medication_id>/edit/",
-        medications.medication_edit,
-        name="medication_edit",
-    ),
-    path(
-        "medications/<int:medication_id>/move/",
-        medications.medication_move,
-        name="medication_move",
-    ),
-    path(
-        "medications/<int:medication_id>/remove/",
-        medications.medication_remove,
-        name="medication_remove",
-    ),
-    path("questions/", questions.question_list, name="questions"),
-    path("questions/add/", questions.question_add, name="question_add"),
-    path("questions/<int:question_id>/edit/", questions.question_edit, name="question_edit"),
-    path("questions/<int:question_id>/move/", questions.question_move, name="question_move"),
-    path("questions/<int:question_id>/remove/", questions.question_remove, name="question_remove"),
-]
+
+def _patterns(spec: ItemList) -> list:
+    on = {"items": spec.key}
+    one = f"{spec.key}/<int:item_id>"
+    patterns = [
+        path(f"{spec.key}/", views.item_list, on, name=spec.url_name("list")),
+        path(f"{spec.key}/add/", views.item_add, on, name=spec.url_name("add")),
+        path(f"{one}/edit/", views.item_edit, on, name=spec.url_name("edit")),
+        path(f"{one}/remove/", views.item_remove, on, name=spec.url_name("remove")),
+    ]
+    if spec.movable:
+        patterns.append(path(f"{one}/move/", views.item_move, on, name=spec.url_name("move")))
+    for action in spec.actions:
+        patterns.append(
+            path(
+                f"{one}/{action.name}/",
+                views.item_action,
+                {**on, "action": action.name},
+                name=spec.url_name(action.name),
+            )
+        )
+    return patterns
+
+
+urlpatterns = [p for spec in LISTS.values() for p in _patterns(spec)]

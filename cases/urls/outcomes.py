@@ -2,27 +2,27 @@
 
 from django.urls import path
 
-from cases.views import outcomes
+from cases.views import outcome_page, outcomes
 
 urlpatterns = [
     path(
         "opinions/<int:opinion_id>/outcome/",
-        outcomes.outcome,
+        outcome_page.outcome,
         name="opinion_outcome",
     ),
     path(
         "opinions/<int:opinion_id>/actions/",
-        outcomes.action_add,
+        outcome_page.action_add,
         name="outcome_action_add",
     ),
     path(
         "actions/<int:action_id>/done/",
-        outcomes.action_done,
+        outcome_page.action_done,
         name="outcome_action_done",
     ),
     path(
         "actions/<int:action_id>/remove/",
-        outcomes.action_remove,
+        outcome_page.action_remove,
         name="outcome_action_remove",
     ),
     path("compare/", outcomes.compare, name="opinion_compare"),

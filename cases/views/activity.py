@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from cases import activity
+from cases import activity, audit
 from cases.access import Need, get_case
 
 PER_PAGE = 30
@@ -18,6 +18,6 @@ PER_PAGE = 30
 @require_safe
 def case_activity(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.VIEW)
-    page = Paginator(activity.for_case(case), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(audit.for_case(case), PER_PAGE).get_page(request.GET.get("page"))
     context = {"case": case, "page": page, "items": activity.describe_page(list(page))}
     return render(request, "cases/sharing/activity.html", context)

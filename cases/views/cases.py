@@ -13,9 +13,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cases.access import Need, get_case
 from cases.forms.case import NewCaseForm
 from cases.models import Case
+from cases.sections import section_views
 from cases.services.cases import create_case
 from cases.services.erasure import erase_case
-from cases.views import outcomes, packet, roadmap, sharing
+from cases.views import outcomes, packet, sharing
 from cases.views.overview import overview_context
 
 # Each concern adds what its panel on the case page needs.
@@ -37,18 +38,12 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id)
     context = {
         **overview_context(case),
-        "sections": roadmap.section_views(case, "case_detail"),
+        "sections": section_views(case, "case_detail"),
         "can_edit": case.membership.can_edit,
     }
     for panel in PANELS:
         context.update(panel(request, case, context["opinion"]))
     return render(request, "cases/case_detail.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    """The "about the person" section; the others have URLs of their own."""
-    return roadmap.section_edit(request, case_id, section="about")
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,70 +7,35 @@ The page costs the same number of queries with one case or fifty.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from cases.models import Case, Membership, Opinion, Role
-from cases.models.opinion import Stage
-
-try:  # The roadmap knows the next thing to do on each step, when it is there.
-    from cases import roadmap as roadmap_module
-except ImportError:  # pragma: no cover
-    roadmap_module = None
+from cases import roadmap
+from cases.models import Case, Membership, Role
 
 
 @dataclass
 class Person:
     name: str
-    dob: object
+    dob: dt.date | None
     cases: list[Case] = field(default_factory=list)
 
 
 def _cases_for(user) -> list[Case]:
     my_role = Membership.objects.filter(case=OuterRef("pk"), user=user).values("role")[:1]
-    opinions = Opinion.objects.order_by("number").prefetch_related("records", "calls", "questions")
-    return list(
+    cases = list(
         Case.objects.visible_to(user)
         .annotate(my_role=Subquery(my_role))
-        .prefetch_related(Prefetch("opinions", queryset=opinions), "medications")
         .order_by("patient_name", "patient_dob", "-created_at")
     )
-
-
-def next_step(case: Case, opinion: Opinion | None) -> str:
-    if opinion is None:
-        return "Start the second opinion."
-    stage = opinion.stage
-    if stage == Stage.DECIDED:
-        return f"Decided: {opinion.get_decision_display().lower()}."
-    if stage == Stage.RECEIVED:
-        return "Compare the opinions and decide what to do next."
-    if roadmap_module is not None:
-        plan = roadmap_module.roadmap(
-            case,
-            opinion,
-            records=list(opinion.records.all()),
-            medications=list(case.medications.all()),
-            questions=list(opinion.questions.all()),
-            calls=list(opinion.calls.all()),
-        )
-        for step in plan.steps:
-            if step.next and step.status not in (
-                roadmap_module.Status.DONE,
-                roadmap_module.Status.SKIPPED,
-            ):
-                return step.next
-        for step in plan.steps:
-            if step.next:
-                return step.next
-    if stage == Stage.BOOKED:
-        return "Get ready for the appointment."
-    return "Work through the four steps to get the opinion."
+    roadmap.prefetch(cases)
+    return cases
 
 
 @require_safe
@@ -81,8 +46,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ):
         person = Person(name=name, dob=dob)
         for case in group:
-            case.opinion = case.current_opinion() if case.opinions.all() else None
-            case.next_step = next_step(case, case.opinion)
+            plan = roadmap.for_case(case)
+            case.opinion = plan.opinion
+            case.next_step = plan.next_step
             case.my_role_label = Role(case.my_role).label
             person.cases.append(case)
         people.append(person)

@@ -1,4 +1,7 @@
-"""After the appointment: the outcome, follow-up actions, the comparison and the decision."""
+"""After the appointment: the case page's outcome panel, the comparison and the decision.
+
+The outcome page itself, with its follow-up actions, is views/outcome_page.py.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +10,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import ratelimit
 from cases.access import Need, get_case, get_in_case
 from cases.comparison import build_comparison
-from cases.forms.outcomes import DecisionForm, FollowUpActionForm, OutcomeForm
-from cases.htmx import page_or_partial, saved
-from cases.models import Case, Decision, FollowUpAction, Opinion
+from cases.forms.outcomes import DecisionForm
+from cases.models import Case, Decision, Opinion
 from cases.models.items import RecordStatus
 from cases.models.opinion import Stage
 from cases.pdf import render_pdf
@@ -25,7 +27,6 @@ from cases.services.opinions import start_next_opinion
 from cases.services.packet import PAPER_SIZES, paper_for
 from cases.services.summary import decision_summary_html
 
-OUTCOME = "cases/outcomes/outcome.html"
 COMPARE = "cases/outcomes/compare.html"
 DECIDE = "cases/outcomes/decide.html"
 
@@ -46,144 +47,62 @@ def _paper(request: HttpRequest) -> str:
     return paper_for(request.GET.get("paper"), request.headers.get("Accept-Language", ""))
 
 
+Link = tuple[str, str]  # (words, URL)
+
+
 def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
     """The case page's outcome panel: where the current opinion stands and what comes next."""
-    if opinion is None:
-        return {}
-    can_edit = case.membership.can_edit
     earlier = list(case.opinions.filter(number__lt=opinion.number).order_by("number"))
-    any_result = bool(opinion.result) or any(o.result for o in earlier)
-    any_decision = bool(opinion.decision) or any(o.decision for o in earlier)
-    stage = opinion.stage
-    links: list[tuple[str, str]] = []
-    primary: tuple[str, str] | None = None
-    outcome_url = _url("opinion_outcome", case, opinion_id=opinion.pk)
-    if can_edit and stage in (Stage.SEEKING, Stage.BOOKED):
-        primary = ("Record what the specialist said", outcome_url)
-    elif can_edit and stage == Stage.RECEIVED:
-        primary = ("Decide what to do next", _url("opinion_decide", case, opinion_id=opinion.pk))
-        links.append(("Change what the specialist said", outcome_url))
-    elif can_edit:
-        links.append(("Change what the specialist said", outcome_url))
-        links.append(("Change the decision", _url("opinion_decide", case, opinion_id=opinion.pk)))
-    if any_result:
-        links.insert(0, ("Compare the opinions side by side", _url("opinion_compare", case)))
-    if any_decision:
-        paper = _paper(request)
-        summary_url = f"{_url('decision_summary', case)}?paper={paper}"
-        links.append((f"Download the decision summary (PDF, {PAPER_SIZES[paper]})", summary_url))
-    fresh = None
-    if opinion.number > 2 and stage in (Stage.SEEKING, Stage.BOOKED):
-        # A further opinion starts steps 2 to 4 afresh: say so plainly.
-        fresh = {
-            "insurance_started": bool(
-                opinion.coverage or opinion.referral_status or opinion.prior_auth_status
-            ),
-            "send_again": opinion.records.filter(
-                status=RecordStatus.RECEIVED, sent_on__isnull=True
-            ).count(),
-        }
+    primary, links = _panel_links(request, case, opinion, earlier)
     return {
         "outcome_panel": {
-            "stage": stage,
-            "stage_tag": STAGE_TAGS[stage],
+            "stage": opinion.stage,
+            "stage_tag": STAGE_TAGS[opinion.stage],
             "earlier": earlier,
             "primary": primary,
             "links": links,
-            "fresh": fresh,
+            "fresh": _fresh_start(opinion),
         }
     }
 
 
-# The outcome and its follow-up actions
+def _panel_links(
+    request: HttpRequest, case: Case, opinion: Opinion, earlier: list[Opinion]
+) -> tuple[Link | None, list[Link]]:
+    """The one thing to do next on the opinion (for editors), and the other links."""
+    stage, links = opinion.stage, []
+    primary: Link | None = None
+    outcome_url = _url("opinion_outcome", case, opinion_id=opinion.pk)
+    decide_url = _url("opinion_decide", case, opinion_id=opinion.pk)
+    if case.membership.can_edit and stage in (Stage.SEEKING, Stage.BOOKED):
+        primary = ("Record what the specialist said", outcome_url)
+    elif case.membership.can_edit and stage == Stage.RECEIVED:
+        primary = ("Decide what to do next", decide_url)
+        links.append(("Change what the specialist said", outcome_url))
+    elif case.membership.can_edit:
+        links.append(("Change what the specialist said", outcome_url))
+        links.append(("Change the decision", decide_url))
+    if opinion.result or any(o.result for o in earlier):
+        links.insert(0, ("Compare the opinions side by side", _url("opinion_compare", case)))
+    if opinion.decision or any(o.decision for o in earlier):
+        paper = _paper(request)
+        summary_url = f"{_url('decision_summary', case)}?paper={paper}"
+        links.append((f"Download the decision summary (PDF, {PAPER_SIZES[paper]})", summary_url))
+    return primary, links
 
 
-def _outcome_context(
-    case: Case,
-    opinion: Opinion,
-    *,
-    form: OutcomeForm | None = None,
-    action_form: FollowUpActionForm | None = None,
-) -> dict[str, Any]:
-    if form is None:
-        form = OutcomeForm(instance=opinion, questions=opinion.questions.all())
+def _fresh_start(opinion: Opinion) -> dict[str, Any] | None:
+    """A further opinion starts steps 2 to 4 afresh: what of them is done, said plainly."""
+    if opinion.number <= 2 or opinion.stage not in (Stage.SEEKING, Stage.BOOKED):
+        return None
     return {
-        "case": case,
-        "opinion": opinion,
-        "form": form,
-        "action_form": action_form or FollowUpActionForm(),
-        "actions": list(opinion.actions.all()),
+        "insurance_started": bool(
+            opinion.coverage or opinion.referral_status or opinion.prior_auth_status
+        ),
+        "send_again": opinion.records.filter(
+            status=RecordStatus.RECEIVED, sent_on__isnull=True
+        ).count(),
     }
-
-
-@require_http_methods(["GET", "POST"])
-def outcome(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpResponse:
-    case = get_case(request, case_id, Need.EDIT)
-    opinion = get_in_case(case, Opinion.objects.all(), opinion_id)
-    form = OutcomeForm(request.POST or None, instance=opinion, questions=opinion.questions.all())
-    if request.method == "POST" and form.is_valid() and form.save_guarded():
-        messages.success(
-            request,
-            f"Saved what the {opinion.ordinal.lower()} opinion said. "
-            "Add anything you need to do next, then compare the opinions.",
-        )
-        return redirect(_url("opinion_outcome", case, opinion_id=opinion.pk))
-    return render(request, OUTCOME, _outcome_context(case, opinion, form=form))
-
-
-def _actions_response(
-    request: HttpRequest, case: Case, opinion: Opinion, message: str
-) -> HttpResponse:
-    return saved(
-        request,
-        message=message,
-        redirect_to=_url("opinion_outcome", case, opinion_id=opinion.pk) + "#follow-up-actions",
-        template=OUTCOME,
-        partial="actions-section",
-        context={**_outcome_context(case, opinion), "actions_saved": True},
-    )
-
-
-@require_POST
-def action_add(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpResponse:
-    case = get_case(request, case_id, Need.EDIT)
-    opinion = get_in_case(case, Opinion.objects.all(), opinion_id)
-    action_form = FollowUpActionForm(request.POST)
-    if not action_form.is_valid():
-        context = _outcome_context(case, opinion, action_form=action_form)
-        return page_or_partial(request, OUTCOME, "actions-section", context)
-    action = action_form.save(commit=False)
-    action.opinion = opinion
-    action.save()
-    return _actions_response(request, case, opinion, "Follow-up action added.")
-
-
-@require_POST
-def action_done(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> HttpResponse:
-    case = get_case(request, case_id, Need.EDIT)
-    action = get_in_case(
-        case, FollowUpAction.objects.select_related("opinion"), action_id, via="opinion__case"
-    )
-    # The button says what the person wants ("Mark as done"), so a click on a page shown
-    # before someone else ticked the same action leaves it done instead of undoing theirs.
-    wanted = request.POST.get("done")
-    if wanted not in ("yes", "no"):
-        return HttpResponseBadRequest("Choose “Mark as done” or “Mark as not done”.")
-    action.done = wanted == "yes"
-    action.save(update_fields=["done"])
-    message = "Marked as done." if action.done else "Marked as not done."
-    return _actions_response(request, case, action.opinion, message)
-
-
-@require_POST
-def action_remove(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> HttpResponse:
-    case = get_case(request, case_id, Need.EDIT)
-    action = get_in_case(
-        case, FollowUpAction.objects.select_related("opinion"), action_id, via="opinion__case"
-    )
-    opinion = action.opinion
-    action.delete()
-    return _actions_response(request, case, opinion, "Follow-up action removed.")
 
 
 # Comparing and deciding
@@ -194,9 +113,9 @@ def compare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id)
     opinions = list(case.opinions.order_by("number"))
     comparison = build_comparison(case, [o for o in opinions if o.result])
-    current = opinions[-1] if opinions else None
+    current = opinions[-1]
     decide_url = None
-    if case.membership.can_edit and current and current.result:
+    if case.membership.can_edit and current.result:
         decide_url = _url("opinion_decide", case, opinion_id=current.pk)
     return render(
         request,
@@ -223,28 +142,32 @@ def decide(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpRes
     # would leave that opinion orphaned, and deciding again must not start another.
     next_opinion = case.opinions.filter(number=opinion.number + 1).first()
     form = None if next_opinion else DecisionForm(request.POST or None, instance=opinion)
-    if request.method == "POST" and form is not None and form.is_valid():
-        with transaction.atomic():
-            decided = form.save_guarded()
-            started = (
-                start_next_opinion(decided)
-                if decided and decided.decision == Decision.THIRD
-                else None
-            )
-        if started:
-            messages.success(
-                request,
-                f"Decision saved. The {started.ordinal.lower()} opinion has started: "
-                "your records and questions are copied, and steps 2 to 4 begin again.",
-            )
-            return redirect(case)
-        if decided:
-            messages.success(request, "Decision saved.")
-            return redirect(case)
+    saving = request.method == "POST" and form is not None and form.is_valid()
+    if saving and (message := _save_decision(form)):
+        messages.success(request, message)
+        return redirect(case)
     return render(
         request,
         DECIDE,
         {"case": case, "opinion": opinion, "form": form, "next_opinion": next_opinion},
+    )
+
+
+def _save_decision(form: DecisionForm) -> str | None:
+    """Save the decision, starting the next opinion if it is to seek one.
+
+    Returns what to tell the person, or None after a conflict (the form says why).
+    """
+    with transaction.atomic():
+        decided = form.save_guarded()
+        if decided is None:
+            return None
+        if decided.decision != Decision.THIRD:
+            return "Decision saved."
+        started = start_next_opinion(decided)
+    return (
+        f"Decision saved. The {started.ordinal.lower()} opinion has started: "
+        "your records and questions are copied, and steps 2 to 4 begin again."
     )
 
 

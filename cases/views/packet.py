@@ -12,12 +12,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from cases import ratelimit
 from cases.access import Need, get_case
-from cases.activity import record_packet_download
+from cases.audit import record_packet_download
 from cases.models import Case, Opinion
 from cases.pdf import render_pdf
 from cases.services.packet import PAPER_SIZES, Packet, build_packet, paper_for
@@ -57,5 +56,4 @@ def packet_download(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     record_packet_download(packet.case, request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{packet.file_name}"'
-    add_never_cache_headers(response)
     return response

@@ -11,7 +11,7 @@ from django import forms
 from django.db import models
 from django.http import Http404, HttpRequest, QueryDict
 
-from cases.activity import was_removed
+from cases.audit import was_removed
 from cases.models import Case
 
 MESSAGE = (

@@ -27,9 +27,10 @@
     focusFirst(document);
   });
 
-  // Server responses name what changed in an HX-Trigger header: {"announce": "..."}.
+  // Server responses name what changed in an HX-Trigger header:
+  // {"announce": {"message": "..."}} (django-htmx's trigger_client_event).
   document.addEventListener("announce", function (evt) {
-    announce(evt.detail && evt.detail.value);
+    announce(evt.detail && evt.detail.message);
   });
 
   document.addEventListener("htmx:afterSettle", function (evt) {
@@ -159,14 +160,4 @@
     wait(remaining - warning, check);
   }
   document.addEventListener("DOMContentLoaded", sessionWarning);
-
-  // Confirmation for destructive actions without inline script: data-confirm="Question?"
-  document.addEventListener("submit", function (evt) {
-    var form = evt.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
-      evt.preventDefault();
-      evt.stopImmediatePropagation();
-    }
-  }, true);
 })();

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -114,3 +116,46 @@ def test_without_javascript_a_medicine_is_added_and_a_record_marked_received(
             check("records after a status change, no JavaScript")
         finally:
             context.close()
+
+
+def test_a_call_and_a_follow_up_action_are_removed_after_the_same_question_in_place(
+    page, axe_check, login, owner, case
+):
+    opinion = case.current_opinion()
+    opinion.calls.create(called_on=dt.date(2026, 11, 3), reference="REF-778")
+    opinion.actions.create(description="Book the MRI")
+    login(owner.email, PASSWORD)
+    axe_check("dashboard after signing in")
+
+    page.goto(reverse("step_insurance", args=[case.pk]))
+    axe_check()
+    page.get_by_role("button", name="Remove the call on 3 November 2026").click()
+    question = page.locator("#calls .item__confirm")
+    expect(question).to_have_text(
+        "Are you sure you want to remove the call on 3 November 2026 from the log?"
+    )
+    expect(question).to_be_focused()
+    axe_check("step 2 asking before removing a call")
+    page.get_by_role("link", name="No, keep it").click()
+    expect(page.get_by_role("button", name="Remove the call on 3 November 2026")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(question).to_be_focused()
+    page.get_by_role("button", name="Yes, remove it").click()
+    expect(_announcer(page)).to_have_text("Call removed from the log.")
+    expect(page.locator("#calls")).to_contain_text("No calls noted yet.")
+    expect(page.get_by_role("heading", name="Calls to your insurer")).to_be_focused()
+    axe_check("step 2 after removing a call")
+
+    page.goto(reverse("opinion_outcome", args=[case.pk, opinion.pk]))
+    axe_check()
+    page.get_by_role("button", name="Remove ‘Book the MRI’").click()
+    question = page.locator("#follow-up-actions .item__confirm")
+    expect(question).to_have_text(
+        "Are you sure you want to remove ‘Book the MRI’ from the things to do?"
+    )
+    expect(question).to_be_focused()
+    axe_check("outcome page asking before removing an action")
+    page.get_by_role("button", name="Yes, remove it").click()
+    expect(_announcer(page)).to_have_text("Follow-up action removed.")
+    expect(page.locator("#follow-up-actions")).to_contain_text("No follow-up actions yet.")
+    axe_check("outcome page after removing an action")

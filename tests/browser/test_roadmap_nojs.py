@@ -77,8 +77,10 @@ def test_insurance_step_works_without_javascript(page, axe_check, login):
     expect(page.locator("#calls")).to_contain_text("REF-778")
     axe_check("step 2 with a call")
     page.get_by_role("button", name="Remove the call on 3 November 2026").click()
-    # No confirm dialog without JavaScript: a page asks instead.
-    expect(page.get_by_role("heading", level=1)).to_have_text("Remove this call from the log?")
+    # Without JavaScript the step page comes back asking, in place of the call's controls.
+    expect(page.locator("#calls .item__confirm")).to_have_text(
+        "Are you sure you want to remove the call on 3 November 2026 from the log?"
+    )
     axe_check("confirm removing the call")
     page.get_by_role("button", name="Yes, remove it").click()
     expect(page.get_by_text("Call removed from the log.")).to_be_visible()

@@ -1,0 +1,136 @@
+"""The audit trail of a case: what django-auditlog records, and how it is read back.
+
+django-auditlog records every create, update and delete of a case's data. Each entry
+carries the case id in ``additional_data`` so a case's trail is one query. Packet
+downloads are recorded as ACCESS entries. Entries are never edited or deleted by the
+app; cases/activity.py turns them into plain sentences for the Activity page.
+
+Auditlog stores the changed values, which are health data: they stay in the
+database and are never written to the console or the logs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from cases.models import (
+    Case,
+    FollowUpAction,
+    InsuranceCall,
+    Invitation,
+    Medication,
+    Membership,
+    Opinion,
+    Question,
+    RecordItem,
+)
+
+# Timestamps and list ordering are bookkeeping, not changes a family cares about; the
+# invitation nonce is a secret and must not be copied into the trail.
+_ALWAYS_EXCLUDED = ["created_at", "updated_at", "position"]
+
+
+def _case_id_of(instance: models.Model) -> str | None:
+    """The id of the case an instance belongs to, without a query when we can."""
+    if isinstance(instance, Case):
+        return str(instance.pk)
+    case_id = getattr(instance, "case_id", None)
+    if case_id is not None:
+        return str(case_id)
+    opinion_id = getattr(instance, "opinion_id", None)
+    if opinion_id is None:
+        return None
+    cached = instance._state.fields_cache.get("opinion")
+    if cached is not None:
+        return str(cached.case_id)
+    case_id = Opinion.objects.filter(pk=opinion_id).values_list("case_id", flat=True).first()
+    return str(case_id) if case_id else None
+
+
+def _additional_data(self: models.Model) -> dict[str, Any]:
+    data: dict[str, Any] = {"case_id": _case_id_of(self)}
+    # Enough to name the person in the feed even after the membership is gone.
+    if isinstance(self, Membership):
+        data["user_id"] = self.user_id
+    elif isinstance(self, Invitation):
+        data["email"] = self.email
+    return data
+
+
+def register() -> None:
+    """Register the case's models with auditlog; called once from CasesConfig.ready()."""
+    extra_excludes: dict[type[models.Model], list[str]] = {Invitation: ["nonce"]}
+    for model in (
+        Case,
+        Opinion,
+        RecordItem,
+        Medication,
+        Question,
+        InsuranceCall,
+        FollowUpAction,
+        Membership,
+        Invitation,
+    ):
+        if auditlog.contains(model):
+            continue
+        # auditlog asks each instance for get_additional_data(); giving it here keeps the
+        # whole trail's wiring in this module instead of spreading it over the models.
+        model.get_additional_data = _additional_data
+        auditlog.register(model, exclude_fields=_ALWAYS_EXCLUDED + extra_excludes.get(model, []))
+
+
+def _record_event(
+    case: Case, user, *, event: str, label: str, action: int = LogEntry.Action.ACCESS
+) -> LogEntry:
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Case),
+        object_pk=str(case.pk),
+        object_repr=label,
+        action=action,
+        changes={},
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        additional_data={"case_id": str(case.pk), "event": event},
+    )
+
+
+def record_packet_download(case: Case, user) -> LogEntry:
+    """Record that ``user`` downloaded the case's packet (an ACCESS entry)."""
+    return _record_event(case, user, event="packet_download", label="packet")
+
+
+def record_case_export(case: Case, user) -> LogEntry:
+    """Record that ``user`` took a copy of everything in the case away (an ACCESS entry)."""
+    return _record_event(case, user, event="case_export", label="export")
+
+
+def record_case_import(case: Case, user) -> LogEntry:
+    """The first entry of an imported case: its earlier trail stays in the file it came
+    from, because an uploaded file must never be able to write the audit trail."""
+    return _record_event(
+        case, user, event="case_import", label="import", action=LogEntry.Action.CREATE
+    )
+
+
+def for_case(case: Case) -> models.QuerySet[LogEntry]:
+    """A case's trail, newest first, with what the feed needs in one query."""
+    return (
+        LogEntry.objects.filter(additional_data__case_id=str(case.pk))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+
+
+def was_removed(case: Case, model: type[models.Model], pk: int) -> bool:
+    """Did someone remove this item from this case? The trail knows, without leaking ids
+    of other cases (an id never seen in this case is simply not found)."""
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk=str(pk),
+        action=LogEntry.Action.DELETE,
+        additional_data__case_id=str(case.pk),
+    ).exists()

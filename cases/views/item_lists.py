@@ -1,0 +1,198 @@
+"""The one set of views behind every list screen (cases/item_lists.py).
+
+One template serves every state of a list (reading, adding, editing an item,
+confirming a removal). Plain requests get the whole page and post/redirect/get;
+htmx requests get the ``item-list`` partial, with focus and an announcement. Each
+view takes the list's key from its URL (cases/urls/lists.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from cases.access import Need, get_case, get_in_case
+from cases.htmx import page_or_partial, saved
+from cases.item_lists import LISTS, ItemList, heading
+from cases.models import Case, Opinion
+from cases.services.lists import append, move
+from cases.views.entries import Focus, focus_after_cancel, make_entries
+from cases.views.removed import typed_again
+
+TEMPLATE = "cases/lists/list.html"
+PARTIAL = "item-list"
+
+
+@dataclass
+class Screen:
+    """One list of one case, as this request sees it."""
+
+    request: HttpRequest
+    case: Case
+    spec: ItemList
+    owner: Case | Opinion
+
+    @classmethod
+    def open(cls, request: HttpRequest, case_id: uuid.UUID, items: str, need: Need) -> Screen:
+        case = get_case(request, case_id, need)
+        spec = LISTS[items]
+        return cls(request, case, spec, spec.owner(case))
+
+    def get(self, pk: int) -> Any:
+        return get_in_case(self.case, self.spec.siblings(self.owner), pk)
+
+    def url(self, verb: str, item: Any = None) -> str:
+        kwargs = {"case_id": self.case.pk} | ({"item_id": item.pk} if item else {})
+        return reverse(self.spec.url_name(verb), kwargs=kwargs)
+
+    def _urls(self, item: Any) -> dict[str, str]:
+        verbs = ["edit", "remove", *(["move"] if self.spec.movable else [])]
+        verbs += [action.name for action in self.spec.actions]
+        return {verb: self.url(verb, item) for verb in verbs}
+
+    def context(
+        self,
+        *,
+        focus: Focus = None,
+        editing: Any = None,
+        edit_form: forms.BaseForm | None = None,
+        removing: Any = None,
+        add_form: forms.BaseForm | None = None,
+        failed_form: forms.BaseForm | None = None,
+        action_form: forms.BaseForm | None = None,
+    ) -> dict[str, Any]:
+        """Everything the page and its partial need; ``focus`` is (item id, what to focus)."""
+        spec, can_edit = self.spec, self.case.membership.can_edit
+        entries = make_entries(
+            spec.siblings(self.owner),
+            label=spec.label,
+            prefix=spec.item,
+            urls=self._urls if can_edit else lambda item: {},
+            list_url=self.url("list"),
+            list_name=spec.words.list_name,
+            focus=focus,
+            editing=editing,
+            removing=removing,
+        )
+        return {
+            "case": self.case,
+            "opinion": self.owner if spec.on_opinion else None,
+            "spec": spec,
+            "entries": entries,
+            "heading": heading(spec, len(entries)),
+            "can_edit": can_edit,
+            "no_room": spec.check_room(self.owner, count=len(entries)),
+            "add_url": self.url("add"),
+            "add_form": add_form or spec.make_add_form(self.owner, count=len(entries)),
+            "edit_form": edit_form,
+            "action_form": action_form,
+            "form": failed_form,
+            "focus_heading": focus is not None and focus[1] == "heading",
+            **spec.decorate(entries),
+        }
+
+    def render(self, **state: Any) -> HttpResponse:
+        return page_or_partial(self.request, TEMPLATE, PARTIAL, self.context(**state))
+
+    def saved(self, message: str, item: Any = None, **state: Any) -> HttpResponse:
+        fragment = f"#{self.spec.item}-{item.pk}" if item else ""
+        return saved(
+            self.request,
+            message=message,
+            redirect_to=self.url("list") + fragment,
+            template=TEMPLATE,
+            partial=PARTIAL,
+            context=self.context(**state),
+        )
+
+
+@require_safe
+def item_list(request: HttpRequest, case_id: uuid.UUID, items: str) -> HttpResponse:
+    screen = Screen.open(request, case_id, items, Need.VIEW)
+    return screen.render(focus=focus_after_cancel(request))
+
+
+@require_POST
+def item_add(request: HttpRequest, case_id: uuid.UUID, items: str) -> HttpResponse:
+    screen = Screen.open(request, case_id, items, Need.EDIT)
+    spec = screen.spec
+    form = spec.make_add_form(screen.owner, request.POST)
+    if form.is_valid() and (full := spec.check_room(screen.owner)):
+        form.add_error(None, full)
+    if form.errors:
+        return screen.render(add_form=form, failed_form=form)
+    item = form.save(commit=False)
+    setattr(item, "opinion" if spec.on_opinion else "case", screen.owner)
+    append(item, spec.siblings(screen.owner))
+    return screen.saved(f"Added ‘{spec.label(item)}’", item, focus=(item.pk, "title"))
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: int) -> HttpResponse:
+    screen = Screen.open(request, case_id, items, Need.EDIT)
+    spec = screen.spec
+    try:
+        item = screen.get(item_id)
+    except Http404:
+        prefix = f"{spec.item}-{item_id}"
+        again = typed_again(request, screen.case, spec.model, item_id, spec.add_form, prefix)
+        return screen.render(add_form=again, failed_form=again)
+    form = spec.edit_form(request.POST or None, instance=item, prefix=f"{spec.item}-{item.pk}")
+    form.fields[spec.label_field].widget.attrs["data-focus"] = True
+    if request.method == "POST" and form.is_valid() and form.save_guarded():
+        return screen.saved(f"Saved ‘{spec.label(item)}’", item, focus=(item.pk, "controls"))
+    failed = form if form.errors else None
+    return screen.render(editing=item, edit_form=form, failed_form=failed)
+
+
+@require_POST
+def item_move(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: int) -> HttpResponse:
+    screen = Screen.open(request, case_id, items, Need.EDIT)
+    item = screen.get(item_id)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest("Choose “Move up” or “Move down”.")
+    label = screen.spec.label(item)
+    if move(item, screen.spec.siblings(screen.owner), direction):
+        message = f"Moved ‘{label}’ {direction}"
+    else:
+        message = f"‘{label}’ is already at the {'top' if direction == 'up' else 'bottom'}"
+    return screen.saved(message, item, focus=(item.pk, f"move-{direction}"))
+
+
+@require_http_methods(["GET", "POST"])
+def item_remove(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: int) -> HttpResponse:
+    """GET asks first, in place (the whole page without JavaScript); POST removes."""
+    screen = Screen.open(request, case_id, items, Need.EDIT)
+    item = screen.get(item_id)
+    if request.method == "POST":
+        label = screen.spec.label(item)
+        item.delete()
+        return screen.saved(f"Removed ‘{label}’", focus=(0, "heading"))
+    return screen.render(focus=(item.pk, "confirm"), removing=item)
+
+
+@require_POST
+def item_action(
+    request: HttpRequest, case_id: uuid.UUID, items: str, action: str, item_id: int
+) -> HttpResponse:
+    """A list's own change to one item (a record's status), from its ItemAction hook."""
+    screen = Screen.open(request, case_id, items, Need.EDIT)
+    item = screen.get(item_id)
+    hook = next(a for a in screen.spec.actions if a.name == action)
+    form = hook.form(request.POST, auto_id=f"{screen.spec.item}-{item.pk}-%s")
+    if form.is_valid():
+        try:
+            message = hook.apply(item, form.cleaned_data)
+        except forms.ValidationError as exc:
+            form.add_error(hook.field, exc)
+        else:
+            return screen.saved(message, item, focus=(item.pk, hook.focus))
+    focus = (item.pk, f"{hook.focus}-error")
+    return screen.render(focus=focus, failed_form=form, action_form=form)

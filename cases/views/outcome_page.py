@@ -1,0 +1,132 @@
+"""What the specialist said: the outcome form, and the follow-up actions below it.
+
+The actions are a list like the others: added and marked done in place with htmx,
+and removed only after the same question, in place (cases/lists/_controls.html).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.access import Need, get_case, get_in_case
+from cases.forms.outcomes import FollowUpActionForm, OutcomeForm
+from cases.htmx import page_or_partial, saved
+from cases.models import Case, FollowUpAction, Opinion
+from cases.views.entries import Focus, focus_after_cancel, make_entries
+
+TEMPLATE = "cases/outcomes/outcome.html"
+PARTIAL = "actions-section"
+
+
+def _url(case: Case, opinion: Opinion) -> str:
+    return reverse("opinion_outcome", kwargs={"case_id": case.pk, "opinion_id": opinion.pk})
+
+
+def _context(
+    case: Case,
+    opinion: Opinion,
+    *,
+    form: OutcomeForm | None = None,
+    action_form: FollowUpActionForm | None = None,
+    focus: Focus = None,
+    removing: FollowUpAction | None = None,
+) -> dict[str, Any]:
+    def urls(action: FollowUpAction) -> dict[str, str]:
+        kwargs = {"case_id": case.pk, "action_id": action.pk}
+        return {"remove": reverse("outcome_action_remove", kwargs=kwargs)}
+
+    actions = make_entries(
+        opinion.actions.all(),
+        label=lambda action: action.description,
+        prefix="action",
+        urls=urls,
+        list_url=_url(case, opinion),
+        list_name="the things to do",
+        focus=focus,
+        removing=removing,
+    )
+    return {
+        "case": case,
+        "opinion": opinion,
+        "form": form or OutcomeForm(instance=opinion, questions=opinion.questions.all()),
+        "action_form": action_form or FollowUpActionForm(),
+        "actions": actions,
+    }
+
+
+def _page(request: HttpRequest, case: Case, opinion: Opinion, **state: Any) -> HttpResponse:
+    """The whole page, or for htmx the follow-up actions alone."""
+    return page_or_partial(request, TEMPLATE, PARTIAL, _context(case, opinion, **state))
+
+
+def _actions_saved(
+    request: HttpRequest, case: Case, opinion: Opinion, message: str
+) -> HttpResponse:
+    return saved(
+        request,
+        message=message,
+        redirect_to=_url(case, opinion) + "#follow-up-actions",
+        template=TEMPLATE,
+        partial=PARTIAL,
+        context={**_context(case, opinion), "actions_saved": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outcome(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpResponse:
+    case = get_case(request, case_id, Need.EDIT)
+    opinion = get_in_case(case, Opinion.objects.all(), opinion_id)
+    form = OutcomeForm(request.POST or None, instance=opinion, questions=opinion.questions.all())
+    if request.method == "POST" and form.is_valid() and form.save_guarded():
+        messages.success(
+            request,
+            f"Saved what the {opinion.ordinal.lower()} opinion said. "
+            "Add anything you need to do next, then compare the opinions.",
+        )
+        return redirect(_url(case, opinion))
+    return _page(request, case, opinion, form=form, focus=focus_after_cancel(request))
+
+
+@require_POST
+def action_add(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpResponse:
+    case = get_case(request, case_id, Need.EDIT)
+    opinion = get_in_case(case, Opinion.objects.all(), opinion_id)
+    action_form = FollowUpActionForm(request.POST)
+    if not action_form.is_valid():
+        return _page(request, case, opinion, action_form=action_form)
+    action_form.instance.opinion = opinion
+    action_form.save()
+    return _actions_saved(request, case, opinion, "Follow-up action added.")
+
+
+@require_POST
+def action_done(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> HttpResponse:
+    case = get_case(request, case_id, Need.EDIT)
+    action = get_in_case(case, FollowUpAction.objects.select_related("opinion"), action_id)
+    # The button says what the person wants ("Mark as done"), so a click on a page shown
+    # before someone else ticked the same action leaves it done instead of undoing theirs.
+    wanted = request.POST.get("done")
+    if wanted not in ("yes", "no"):
+        return HttpResponseBadRequest("Choose “Mark as done” or “Mark as not done”.")
+    action.done = wanted == "yes"
+    action.save(update_fields=["done"])
+    message = "Marked as done." if action.done else "Marked as not done."
+    return _actions_saved(request, case, action.opinion, message)
+
+
+@require_http_methods(["GET", "POST"])
+def action_remove(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> HttpResponse:
+    """GET asks first, in the list (on the whole page without JavaScript); POST removes."""
+    case = get_case(request, case_id, Need.EDIT)
+    action = get_in_case(case, FollowUpAction.objects.select_related("opinion"), action_id)
+    if request.method == "POST":
+        action.delete()
+        return _actions_saved(request, case, action.opinion, "Follow-up action removed.")
+    return _page(request, case, action.opinion, focus=(action.pk, "confirm"), removing=action)

@@ -1,0 +1,61 @@
+"""Editing one section (cases/sections.py): a page of its own, or in place with htmx."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from cases.access import Need, get_case
+from cases.htmx import page_or_partial, saved
+from cases.models import Case, Opinion
+from cases.sections import SECTIONS, Section, SectionView
+from cases.views.overview import overview_context
+
+TEMPLATE = "cases/steps/section.html"
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request: HttpRequest, case_id: uuid.UUID, section: str) -> HttpResponse:
+    """Show or save one section: a page of its own, or the form in place for htmx."""
+    case = get_case(request, case_id, Need.EDIT)
+    spec = SECTIONS[section]
+    obj = spec.obj(case)
+    if request.htmx and request.method == "GET" and "view" in request.GET:
+        # "Cancel" in place: the summary again, unchanged.
+        sv = SectionView(spec, case, obj, focus=True)
+        return render(request, f"{TEMPLATE}#section-view", {"sv": sv, "case": case})
+    form = spec.form_class(request.POST if request.method == "POST" else None, instance=obj)
+    if request.method == "POST" and form.is_valid() and form.save_guarded():
+        return _saved(request, spec, case, obj)
+    if request.htmx and not form.errors:
+        _focus_first_field(form)
+    context = {"sv": SectionView(spec, case, obj), "case": case, "form": form}
+    return page_or_partial(request, TEMPLATE, "section-form", context)
+
+
+def _saved(request: HttpRequest, spec: Section, case: Case, obj: Case | Opinion) -> HttpResponse:
+    sv = SectionView(spec, case, obj, focus=True)
+    context: dict[str, Any] = {"sv": sv, "case": case}
+    if request.htmx and spec.page == "case_detail":
+        # A new start-by date or diagnosis changes the warnings and the roadmap above:
+        # the partial sends a fresh overview along, swapped in out of band.
+        context.update(overview_context(case), with_overview=True)
+    return saved(
+        request,
+        message=f"{spec.title} saved.",
+        redirect_to=sv.host_url,
+        template=TEMPLATE,
+        partial="section-saved",
+        context=context,
+    )
+
+
+def _focus_first_field(form: forms.BaseForm) -> None:
+    """The form swapped in: start typing in its first field."""
+    first = next(iter(form.visible_fields()))
+    first.field.widget.attrs["data-focus"] = ""
