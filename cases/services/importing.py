@@ -274,6 +274,9 @@ def _create_case(document: dict[str, Any], user: AbstractBaseUser) -> Case:
     )
 
     case.save()
+    # A new case starts with an empty second opinion (Case.save); the file's opinions
+    # replace it, numbers and all.
+    case.opinions.all().delete()
     # The person importing owns the copy; their authority on file travels if they had one.
     Membership.objects.create(
         case=case,
