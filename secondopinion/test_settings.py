@@ -1,6 +1,8 @@
 """Settings for the test suite: production settings with test-only secrets and speed-ups."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 48)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
@@ -12,5 +14,16 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mail goes through the queue as in production; tasks run at once in the test process
+# and the queue hands messages to Django's test outbox. Tests that start a real worker
+# (tests/test_worker.py) use WORKER_TASKS: the database backend, or RQ with
+# TASK_BACKEND=rq, as configured in settings.
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WORKER_TASKS = TASKS  # noqa: F405
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory, so that a worker process started by a test sees the same data.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"secondopinion-test-{os.getpid()}.sqlite3")
+    }
 ACCOUNT_RATE_LIMITS = False

@@ -15,5 +15,6 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", include("cases.urls.packet")),
     path("cases/<uuid:case_id>/", include("cases.urls.sharing")),
     path("cases/<uuid:case_id>/", include("cases.urls.outcomes")),
+    path("cases/<uuid:case_id>/", include("cases.urls.reminders")),
     path("", include("cases.urls.public")),
 ]
