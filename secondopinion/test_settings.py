@@ -14,10 +14,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# Mail goes through the queue as in production; tasks run at once in the test process
-# and the queue hands messages to Django's test outbox. Tests that start a real worker
-# (tests/test_worker.py) use WORKER_TASKS: the database backend, or RQ with
-# TASK_BACKEND=rq, as configured in settings.
+# Mail goes through the outbox as in production (tests/conftest.py puts the queue back
+# in front of Django's test outbox); tasks run at once in the test process. Tests that
+# start a real worker (tests/test_worker.py) use WORKER_TASKS: the database queue, or
+# RQ with TASK_BACKEND=rq, as settings configure it.
 EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WORKER_TASKS = TASKS  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

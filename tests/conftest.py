@@ -9,6 +9,14 @@ from cases.models import Case, Role
 from tests.factories import add_member, make_case, make_user
 
 
+@pytest.fixture(autouse=True)
+def _mail_through_the_queue(settings):
+    """Django's test setup swaps EMAIL_BACKEND for its test outbox: put the app's queue
+    back in front of it, so every test's mail takes the production path (the outbox
+    table, then the delivery task, run at once here, then mail.outbox)."""
+    settings.EMAIL_BACKEND = "cases.background.mail.QueuedEmailBackend"
+
+
 @pytest.fixture
 def owner(db):
     return make_user("alice@example.org")

@@ -287,15 +287,16 @@ RULES = [
 ]
 
 
-def due_on(today: dt.date) -> list[Due]:
+def due_on(today: dt.date, rules: Iterable[Rule] = RULES) -> list[Due]:
     """Everything due today on every case, whoever it goes to."""
-    return [due for rule in RULES for due in rule.occurrences(rule.query(today), today)]
+    return [due for rule in rules for due in rule.occurrences(rule.query(today), today)]
 
 
-def recipients(today: dt.date) -> models.QuerySet[Membership]:
-    """Members who want reminders, of the cases with something due today (one query)."""
+def recipients(today: dt.date, rules: Iterable[Rule] = RULES) -> models.QuerySet[Membership]:
+    """Members who want reminders, of the cases with something due today under
+    ``rules`` (one query)."""
     something_due = Q()
-    for rule in RULES:
+    for rule in rules:
         something_due |= Exists(rule.query(today).filter(**{rule.case_path: OuterRef("case_id")}))
     return (
         Membership.objects.filter(wanting_reminders(), something_due, user__is_active=True)
@@ -337,6 +338,11 @@ def _whose(membership: Membership) -> str:
     return f"{first_name(case)}'s"
 
 
+def _cap(text: str) -> str:
+    """Capitalise the first letter only: "McAllister's" keeps its capital A."""
+    return text[:1].upper() + text[1:]
+
+
 def _url(name: str, case_id: uuid.UUID, **kwargs: Any) -> str:
     return settings.SITE_URL + reverse(name, kwargs={"case_id": case_id, **kwargs})
 
@@ -374,7 +380,7 @@ def _appointment_item(due: Due, whose: str) -> Item:
         lines.append("Everything on the “What to bring” list is ready.")
     lines.append("Bring a notebook and pen, or someone to take notes.")
     return Item(
-        f"{whose.capitalize()} appointment is {when}",
+        f"{_cap(whose)} appointment is {when}",
         lines,
         _url("step_appointment", due.case_id),
         "See the appointment and what to bring",
@@ -427,7 +433,7 @@ def _lower_first(label: str) -> str:
     return label[0].lower() + label[1:] if label[1:2].islower() else label
 
 
-def _records_item(dues: list[Due]) -> Item:
+def _records_item(dues: list[Due], whose: str) -> Item:
     n = len(dues)
     by_day: dict[dt.date, list[Due]] = defaultdict(list)
     for due in dues:
@@ -443,13 +449,12 @@ def _records_item(dues: list[Due]) -> Item:
         ]
     else:
         lines = [
-            f"{records(len(same)).capitalize()} asked for on {_date(day)}, "
-            f"{_ago(same[0].facts['days'])}."
+            f"{_cap(records(len(same)))} asked for on {_date(day)}, {_ago(same[0].facts['days'])}."
             for day, same in sorted(by_day.items())
         ]
     them = "it" if n == 1 else "them"
     return Item(
-        f"Call about {records(n)} not received yet",
+        f"{_cap(whose)} records: {n} not received yet",
         [
             *lines,
             f"Call the place that holds {them} to check {them} is on the way."
@@ -461,9 +466,9 @@ def _records_item(dues: list[Due]) -> Item:
     )
 
 
-def _approval_item(due: Due, what: str) -> Item:
+def _approval_item(due: Due, what: str, whose: str) -> Item:
     return Item(
-        f"Call about the {what}",
+        f"Call about {whose} {what}",
         [
             f"The {what} was requested on {_date(due.due_on)}, {_ago(due.facts['days'])}, "
             "and there is no decision yet.",
@@ -491,10 +496,10 @@ def items_for(membership: Membership, dues: Iterable[Due]) -> list[Item]:
                 items.append(None)  # the place of the records' item
             records.append(due)
         elif due.kind == K.REFERRAL_PENDING:
-            items.append(_approval_item(due, "referral"))
+            items.append(_approval_item(due, "referral", whose))
         elif due.kind == K.PRIOR_AUTH_PENDING:
-            items.append(_approval_item(due, "prior authorization"))
-    return [item or _records_item(records) for item in items]
+            items.append(_approval_item(due, "prior authorization", whose))
+    return [item or _records_item(records, whose) for item in items]
 
 
 def unsubscribe_token(case_id: uuid.UUID, user_id: int) -> str:
@@ -568,13 +573,18 @@ class Report:
 
 def _plan(today: dt.date) -> tuple[list[EmailMultiAlternatives], list[SentReminder]]:
     by_case: dict[uuid.UUID, list[Due]] = defaultdict(list)
-    for due in due_on(today):
-        by_case[due.case_id].append(due)
+    active = []
+    for rule in RULES:
+        dues = due_on(today, [rule])
+        if dues:
+            active.append(rule)
+        for due in dues:
+            by_case[due.case_id].append(due)
     if not by_case:
         return [], []
     sent = _already_sent(today)
     messages, records = [], []
-    for membership in recipients(today):
+    for membership in recipients(today, active):
         fresh = [
             due
             for due in by_case.get(membership.case_id, [])
@@ -604,6 +614,8 @@ def send_reminders(today: dt.date | None = None) -> Report:
         # Worked out outside the transaction: on SQLite a write transaction blocks
         # everyone else's saves, so it only holds the inserts.
         messages, records = _plan(today)
+        if not messages:
+            break
         try:
             with transaction.atomic():
                 SentReminder.objects.bulk_create(records)

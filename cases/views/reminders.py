@@ -22,7 +22,7 @@ def reminder_settings(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.VIEW)
     membership = case.membership
     form = ReminderChoiceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"reminders": "yes" if membership.wants_reminders else "no"},
     )
     if request.method == "POST" and form.is_valid():
