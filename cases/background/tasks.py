@@ -25,7 +25,9 @@ def deliver_outbox() -> dict[str, int]:
 
     report = deliver_due()
     if report.retry_at and deliver_outbox.get_backend().supports_defer:
-        deliver_outbox.using(run_after=report.retry_at).enqueue()
+        # RQ keeps whole seconds: round up, or the retry would come just too early.
+        run_after = report.retry_at.replace(microsecond=0) + dt.timedelta(seconds=1)
+        deliver_outbox.using(run_after=run_after).enqueue()
     if report.failed or report.given_up:
         raise DeliveryFailed(
             f"{report.failed + report.given_up} of "
