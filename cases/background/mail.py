@@ -109,7 +109,8 @@ class QueuedEmailBackend(BaseEmailBackend):
         rows = [_outgoing(m) for m in email_messages if m.recipients()]
         if not rows:
             return 0
-        OutgoingEmail.objects.bulk_create(rows)
+        # A day's reminders can be thousands of messages: a few rows per statement.
+        OutgoingEmail.objects.bulk_create(rows, batch_size=500)
         deliver_soon()
         return len(rows)
 

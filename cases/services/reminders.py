@@ -15,6 +15,7 @@ record names, specialist or place (tests/test_reminders.py plants a canary in ea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -67,6 +68,8 @@ LOOK_BACK = dt.timedelta(days=max(RECORD_LATEST_DAYS, APPROVAL_LATEST_DAYS))
 LOOK_AHEAD = dt.timedelta(days=max(AUTHORITY_WARN_DAYS, START_BY_CLOSE_DAYS, 3))
 
 UNSUBSCRIBE_SALT = "cases.reminders.unsubscribe"
+# Rows per INSERT: one statement of ten thousand emails is slower than twenty.
+WRITE_BATCH = 500
 ORDER = {kind: i for i, kind in enumerate(ReminderKind)}
 
 
@@ -89,10 +92,21 @@ def _midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def is_open(path: str = "") -> Q:
+    """The opinion at ``path`` is its case's latest, and its outcome is not in yet.
+
+    Correlated on the row itself (not ``opinion__in=<subquery>``), so that inside the
+    recipients' EXISTS a database need not work the subquery out again for each member.
+    """
+    later = Opinion.objects.filter(
+        case=OuterRef(f"{path}case"), number__gt=OuterRef(f"{path}number")
+    )
+    return Q(**{f"{path}result": "", f"{path}decision": ""}) & ~Exists(later)
+
+
 def open_opinions() -> models.QuerySet[Opinion]:
     """Each case's latest opinion, while its outcome is not in yet."""
-    later = Opinion.objects.filter(case=OuterRef("case"), number__gt=OuterRef("number"))
-    return Opinion.objects.filter(result="", decision="").filter(~Exists(later)).order_by()
+    return Opinion.objects.filter(is_open()).order_by()
 
 
 # The rules ---------------------------------------------------------------------------
@@ -229,14 +243,17 @@ def _authority_dues(memberships: models.QuerySet[Membership], today: dt.date) ->
 
 
 def _records(today: dt.date) -> models.QuerySet[RecordItem]:
-    return RecordItem.objects.filter(
-        status=RecordStatus.REQUESTED,
-        requested_on__range=(
-            today - _days(RECORD_LATEST_DAYS),
-            today - _days(RECORD_FOLLOW_UP_DAYS + 1),
-        ),
-        opinion__in=open_opinions().values("pk"),
-    ).order_by()
+    return (
+        RecordItem.objects.filter(
+            status=RecordStatus.REQUESTED,
+            requested_on__range=(
+                today - _days(RECORD_LATEST_DAYS),
+                today - _days(RECORD_FOLLOW_UP_DAYS + 1),
+            ),
+        )
+        .filter(is_open("opinion__"))
+        .order_by()
+    )
 
 
 def _record_dues(records: models.QuerySet[RecordItem], today: dt.date) -> list[Due]:
@@ -292,27 +309,44 @@ def due_on(today: dt.date, rules: Iterable[Rule] = RULES) -> list[Due]:
     return [due for rule in rules for due in rule.occurrences(rule.query(today), today)]
 
 
-def recipients(today: dt.date, rules: Iterable[Rule] = RULES) -> models.QuerySet[Membership]:
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """A member to remind about a case, as the one query fetches them."""
+
+    user_id: int
+    case_id: uuid.UUID
+    email: str
+    greeting: str  # the member's first name
+    patient: str  # the patient's name: only its first word is ever written
+    own_case: bool  # the patient, keeping their own case
+
+
+def recipients(today: dt.date, rules: Iterable[Rule] = RULES) -> list[Recipient]:
     """Members who want reminders, of the cases with something due today under
     ``rules`` (one query)."""
-    something_due = Q()
+    # Uncorrelated IN subqueries: the database works each rule out once (a hashed
+    # subplan), where an EXISTS per rule would run again for every membership.
+    something_due = Q(pk__in=[])
     for rule in rules:
-        something_due |= Exists(rule.query(today).filter(**{rule.case_path: OuterRef("case_id")}))
-    return (
+        something_due |= Q(case_id__in=rule.query(today).values(rule.case_path))
+    rows = (
         Membership.objects.filter(wanting_reminders(), something_due, user__is_active=True)
         .exclude(user__email="")
-        .select_related("user", "case")
-        .only(
-            "role",
-            "reminders",
-            "user__first_name",
+        .order_by()
+        .values_list(
+            "user_id",
+            "case_id",
             "user__email",
+            "user__first_name",
             "case__patient_name",
             "case__relationship",
             "case__created_by_id",
         )
-        .order_by()
     )
+    return [
+        Recipient(user, case, email, greeting, patient, kind == Relationship.SELF and by == user)
+        for user, case, email, greeting, patient, kind, by in rows
+    ]
 
 
 def _already_sent(today: dt.date) -> set[tuple]:
@@ -326,16 +360,14 @@ def _already_sent(today: dt.date) -> set[tuple]:
 # The email -----------------------------------------------------------------------------
 
 
-def first_name(case: Case) -> str:
-    return case.patient_name.split()[0] if case.patient_name.split() else "the patient"
+def first_name(patient_name: str) -> str:
+    words = patient_name.split()
+    return words[0] if words else "the patient"
 
 
-def _whose(membership: Membership) -> str:
-    """ "your" for the patient managing their own case, else "John's"."""
-    case = membership.case
-    if case.relationship == Relationship.SELF and case.created_by_id == membership.user_id:
-        return "your"
-    return f"{first_name(case)}'s"
+def _whose(recipient: Recipient) -> str:
+    """ "your" for the patient keeping their own case, else "John's"."""
+    return "your" if recipient.own_case else f"{first_name(recipient.patient)}'s"
 
 
 def _cap(text: str) -> str:
@@ -343,8 +375,17 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _url(name: str, case_id: uuid.UUID, **kwargs: Any) -> str:
-    return settings.SITE_URL + reverse(name, kwargs={"case_id": case_id, **kwargs})
+_ANY_CASE = uuid.UUID(int=0)
+
+
+@functools.cache
+def _path_pattern(name: str) -> str:
+    # reverse() costs more than the rest of an email: ask once per URL name.
+    return reverse(name, kwargs={"case_id": _ANY_CASE})
+
+
+def _url(name: str, case_id: uuid.UUID) -> str:
+    return settings.SITE_URL + _path_pattern(name).replace(str(_ANY_CASE), str(case_id), 1)
 
 
 def _date(day: dt.date) -> str:
@@ -402,9 +443,9 @@ def _start_by_item(due: Due, whose: str) -> Item:
     )
 
 
-def _authority_item(due: Due, membership: Membership, first: str) -> Item:
+def _authority_item(due: Due, recipient: Recipient, first: str) -> Item:
     days = due.facts["days"]
-    own = due.facts["holder_id"] == membership.user_id
+    own = due.facts["holder_id"] == recipient.user_id
     holder = "you" if own else due.facts["holder"]
     whose = "Your" if own else f"{due.facts['holder']}'s"
     if days > 0:
@@ -479,9 +520,9 @@ def _approval_item(due: Due, what: str, whose: str) -> Item:
     )
 
 
-def items_for(membership: Membership, dues: Iterable[Due]) -> list[Item]:
+def items_for(recipient: Recipient, dues: Iterable[Due]) -> list[Item]:
     """The reminders of one email, most pressing first; late records make one item."""
-    whose, first = _whose(membership), first_name(membership.case)
+    whose, first = _whose(recipient), first_name(recipient.patient)
     items: list[Item | None] = []
     records: list[Due] = []
     for due in sorted(dues, key=lambda d: (ORDER[d.kind], d.due_on, d.subject_id)):
@@ -490,7 +531,7 @@ def items_for(membership: Membership, dues: Iterable[Due]) -> list[Item]:
         elif due.kind == K.START_BY_NO_APPOINTMENT:
             items.append(_start_by_item(due, whose))
         elif due.kind in (K.AUTHORITY_EXPIRED, K.AUTHORITY_7_DAYS, K.AUTHORITY_30_DAYS):
-            items.append(_authority_item(due, membership, first))
+            items.append(_authority_item(due, recipient, first))
         elif due.kind == K.RECORD_OVERDUE:
             if not records:
                 items.append(None)  # the place of the records' item
@@ -522,32 +563,36 @@ def membership_from_token(token: str) -> Membership | None:
     )
 
 
-def compose(membership: Membership, dues: Iterable[Due]) -> EmailMultiAlternatives:
+@functools.cache
+def _unsubscribe_pattern() -> str:
+    return reverse("reminders_unsubscribe", kwargs={"token": "TOKEN"})
+
+
+def compose(recipient: Recipient, dues: Iterable[Due]) -> EmailMultiAlternatives:
     """One email to one member about one case: plain text and accessible HTML, with
     one-click unsubscribe (RFC 8058)."""
-    items = items_for(membership, dues)
-    whose = _whose(membership)
+    items = items_for(recipient, dues)
+    whose = _whose(recipient)
     if len(items) == 1:
         subject = items[0].headline
     else:
         subject = f"{len(items)} things to do for {whose} second opinion"
-    unsubscribe = settings.SITE_URL + reverse(
-        "reminders_unsubscribe",
-        kwargs={"token": unsubscribe_token(membership.case_id, membership.user_id)},
+    unsubscribe = settings.SITE_URL + _unsubscribe_pattern().replace(
+        "TOKEN", unsubscribe_token(recipient.case_id, recipient.user_id), 1
     )
     context = {
         "subject": subject,
-        "greeting": membership.user.first_name,
+        "greeting": recipient.greeting,
         "whose": whose,
         "items": items,
-        "case_url": _url("case_detail", membership.case_id),
-        "settings_url": _url("case_reminders", membership.case_id),
+        "case_url": _url("case_detail", recipient.case_id),
+        "settings_url": _url("case_reminders", recipient.case_id),
         "unsubscribe_url": unsubscribe,
     }
     message = EmailMultiAlternatives(
         subject=f"Second Opinion: {subject}",
         body=render_to_string("emails/reminders.txt", context),
-        to=[membership.user.email],
+        to=[recipient.email],
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -584,18 +629,18 @@ def _plan(today: dt.date) -> tuple[list[EmailMultiAlternatives], list[SentRemind
         return [], []
     sent = _already_sent(today)
     messages, records = [], []
-    for membership in recipients(today, active):
+    for recipient in recipients(today, active):
         fresh = [
             due
-            for due in by_case.get(membership.case_id, [])
-            if (membership.user_id, due.case_id, due.kind, due.subject_id, due.due_on) not in sent
+            for due in by_case.get(recipient.case_id, [])
+            if (recipient.user_id, due.case_id, due.kind, due.subject_id, due.due_on) not in sent
         ]
         if not fresh:
             continue
-        messages.append(compose(membership, fresh))
+        messages.append(compose(recipient, fresh))
         records += [
             SentReminder(
-                user_id=membership.user_id,
+                user_id=recipient.user_id,
                 case_id=due.case_id,
                 kind=due.kind,
                 subject_id=due.subject_id,
@@ -618,7 +663,7 @@ def send_reminders(today: dt.date | None = None) -> Report:
             break
         try:
             with transaction.atomic():
-                SentReminder.objects.bulk_create(records)
+                SentReminder.objects.bulk_create(records, batch_size=WRITE_BATCH)
                 get_connection().send_messages(messages)
         except IntegrityError:
             # Another run (cron beside the worker) recorded some of these meanwhile:

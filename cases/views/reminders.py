@@ -58,7 +58,11 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             },
             status=404,
         )
-    context = {"token": token, "first_name": first_name(membership.case), "case": membership.case}
+    context = {
+        "token": token,
+        "first_name": first_name(membership.case.patient_name),
+        "case": membership.case,
+    }
     if request.method == "POST":
         on = request.POST.get("action") == "resubscribe"
         membership.choose_reminders(on)
