@@ -6,7 +6,7 @@ the imports below take the built-in framework and nothing else changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 from typing import Any
 
 from django.db import transaction
@@ -50,6 +50,5 @@ def enqueue_on_commit(task: Task, *args: Any) -> None:
     """
     if shares_transaction(task):
         task.enqueue(*args)
-        return
-    enqueue: Callable[[], Any] = lambda: task.enqueue(*args)  # noqa: E731
-    transaction.on_commit(enqueue, robust=True)
+    else:
+        transaction.on_commit(functools.partial(task.enqueue, *args), robust=True)

@@ -10,11 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.background import DatabaseBackend, task_backends
 from cases.background.schedule import Scheduler
+
+
+def _is_rq(backend: object) -> bool:
+    if not apps.is_installed("django_rq"):  # TASK_BACKEND=rq installs it
+        return False
+    from django_tasks_rq import RQBackend
+
+    return isinstance(backend, RQBackend)
 
 
 class Command(BaseCommand):
@@ -47,7 +56,7 @@ class Command(BaseCommand):
                 reload=False,
                 verbosity=verbosity,
             )
-        elif type(backend).__module__.startswith("django_tasks_rq"):
+        elif _is_rq(backend):
             call_command(
                 "rqworker",
                 *queues,
