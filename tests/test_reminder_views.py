@@ -146,11 +146,14 @@ def test_a_bad_link_changes_nothing(owner, case, token):
 
 def test_a_link_signed_for_another_purpose_or_tampered_is_refused(owner, caregiver, case):
     invitation_like = signing.dumps({"c": str(case.pk), "u": owner.pk}, salt="cases.invitation")
-    tampered = unsubscribe_token(case.pk, owner.pk).replace(str(owner.pk), str(caregiver.pk))
+    # Bob's ids with the signature of Alice's link.
+    bobs_payload = unsubscribe_token(case.pk, caregiver.pk).split(":", 1)[0]
+    tampered = bobs_payload + ":" + unsubscribe_token(case.pk, owner.pk).split(":", 1)[1]
     for token in (invitation_like, tampered):
         url = reverse("reminders_unsubscribe", kwargs={"token": token})
         assert Client().post(url).status_code == 404
     assert membership(case, owner).reminders is None
+    assert membership(case, caregiver).reminders is None
 
 
 def test_after_leaving_the_case_the_link_no_longer_works(caregiver, case):

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import OutgoingEmail, ScheduledRun, SentReminder
-from tests.factories import make_case
+from tests.factories import make_case, make_user
 
 BASE_DIR = Path(settings.BASE_DIR)
 SHAPE = "rq" if "RQBackend" in settings.WORKER_TASKS["default"]["BACKEND"] else "database"
@@ -154,7 +154,7 @@ def test_the_worker_sends_the_days_reminders_on_its_own_schedule(tmp_path, owner
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_mail_server_that_refuses_leaves_a_failure_to_see_and_a_retry_queued(tmp_path):
+def test_a_mail_server_that_refuses_leaves_a_failure_to_see_and_a_retry_queued(tmp_path, client):
     with override_settings(TASKS=settings.WORKER_TASKS):
         send_mail("Subject", "Body", None, ["someone@example.org"])
     closed = f"smtp://127.0.0.1:{_free_port()}"  # nothing listens there
@@ -166,6 +166,10 @@ def test_a_mail_server_that_refuses_leaves_a_failure_to_see_and_a_retry_queued(t
     row = OutgoingEmail.objects.get()
     assert row.attempts == 1, (tmp_path / "worker.log").read_text()
     assert "ConnectionRefusedError" in row.last_error
+    operator = make_user("operator@example.org")
+    operator.is_staff = operator.is_superuser = True
+    operator.save()
+    client.force_login(operator)
     if SHAPE == "rq":
         import django_rq
 
@@ -175,6 +179,8 @@ def test_a_mail_server_that_refuses_leaves_a_failure_to_see_and_a_retry_queued(t
         assert dt.timedelta(0) < retry_at - row.next_attempt_at <= dt.timedelta(seconds=1)
         (failed,) = queue.failed_job_registry.get_job_ids()
         assert "DeliveryFailed" in queue.fetch_job(failed).latest_result().exc_string
+        # The operator's view: django-rq's dashboard in the admin.
+        page = client.get(reverse("admin:django_rq_failed_jobs", args=[0]))
     else:
         from django_tasks_db.models import DBTaskResult
 
@@ -182,6 +188,11 @@ def test_a_mail_server_that_refuses_leaves_a_failure_to_see_and_a_retry_queued(t
         assert "DeliveryFailed" in failed.traceback
         retry = DBTaskResult.objects.get(status="READY")
         assert dt.timedelta(0) < retry.run_after - row.next_attempt_at <= dt.timedelta(seconds=1)
+        # The operator's view: the task list in the admin.
+        with override_settings(TASKS=settings.WORKER_TASKS):
+            page = client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
+    assert page.status_code == 200
+    assert "deliver_outbox" in page.content.decode()
 
 
 def _free_port() -> int:
