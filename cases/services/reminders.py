@@ -95,8 +95,8 @@ def _midnight(day: dt.date) -> dt.datetime:
 def is_open(path: str = "") -> Q:
     """The opinion at ``path`` is its case's latest, and its outcome is not in yet.
 
-    Correlated on the row itself (not ``opinion__in=<subquery>``), so that inside the
-    recipients' EXISTS a database need not work the subquery out again for each member.
+    Correlated on the row itself (an index lookup per row), not ``opinion__in=`` all
+    open opinions, which a database may work out again wherever the rule is nested.
     """
     later = Opinion.objects.filter(
         case=OuterRef(f"{path}case"), number__gt=OuterRef(f"{path}number")
