@@ -378,3 +378,45 @@ def test_send_reminders_runs_the_day_and_says_what_it_sent(owner):
 def test_the_worker_refuses_a_backend_it_cannot_run():
     with pytest.raises(CommandError, match="has no worker"):
         call_command("worker", "--no-schedule")
+
+
+@override_settings(TASKS=DUMMY)
+def test_the_days_reminders_try_again_later_when_they_fail(monkeypatch):
+    from django.db import OperationalError
+
+    from cases.background import task_backends
+    from cases.background.tasks import REMINDERS_ATTEMPTS, send_daily_reminders
+
+    def busy(today):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("cases.services.reminders.send_reminders", busy)
+    queue = task_backends["default"]
+    before = timezone.now()
+    with pytest.raises(OperationalError):
+        send_daily_reminders.call("2026-03-02")
+    (retry,) = queue.results
+    assert retry.args == ["2026-03-02", 2]
+    assert before + dt.timedelta(minutes=5) <= retry.task.run_after <= later(minutes=5)
+    with pytest.raises(OperationalError):
+        send_daily_reminders.call("2026-03-02", 2)
+    assert queue.results[-1].task.run_after >= before + dt.timedelta(minutes=10)
+    queue.clear()
+    with pytest.raises(OperationalError):
+        send_daily_reminders.call("2026-03-02", REMINDERS_ATTEMPTS)
+    assert queue.results == []  # the last try: the failure stays in the task list
+
+
+def test_rqs_worker_forks_only_between_the_schedules_ticks(monkeypatch):
+    from rq.worker import Worker
+
+    from cases.background.rq import ForkSafeWorker
+    from cases.background.schedule import TICKING
+
+    held = []
+    monkeypatch.setattr(
+        Worker, "fork_work_horse", lambda self, job, queue: held.append(TICKING.locked())
+    )
+    ForkSafeWorker.fork_work_horse(object.__new__(ForkSafeWorker), None, None)
+    assert held == [True]
+    assert not TICKING.locked()

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
-from cases.background import DatabaseBackend, Task
+from cases.background import DatabaseBackend, Task, shares_transaction
 from cases.background.tasks import deliver_outbox, prune_finished_tasks, send_daily_reminders
 from cases.models import OutgoingEmail, ScheduledRun
 
@@ -30,12 +30,22 @@ STRANDED_AFTER = dt.timedelta(minutes=1)
 
 def claim(name: str, period: str, task: Task, *args: str) -> bool:
     """Enqueue ``task`` for ``period`` unless someone already did."""
+    in_transaction = shares_transaction(task)
     try:
         with transaction.atomic():
             ScheduledRun.objects.create(name=name, period=period)
-            task.enqueue(*args)
+            if in_transaction:
+                task.enqueue(*args)
     except IntegrityError:
         return False
+    if not in_transaction:
+        # Redis: only once the claim is committed, so a worker never runs a job whose
+        # claim might still roll back; if Redis refuses, give the claim up for next tick.
+        try:
+            task.enqueue(*args)
+        except Exception:
+            ScheduledRun.objects.filter(name=name, period=period).delete()
+            raise
     return True
 
 
@@ -58,6 +68,12 @@ def tick(now: dt.datetime | None = None) -> list[str]:
     return enqueued
 
 
+# Held while a tick has a database connection open. RQ's worker forks a process per job
+# beside this thread: the child must not inherit an open connection, or SQLite's
+# record of its locks is wrong there ("database is locked"). See ForkSafeWorker.
+TICKING = threading.Lock()
+
+
 class Scheduler(threading.Thread):
     """Calls ``tick()`` now and every ``interval`` seconds until stopped."""
 
@@ -68,14 +84,15 @@ class Scheduler(threading.Thread):
 
     def run(self) -> None:
         while True:
-            try:
-                for name in tick():
-                    logger.info("Scheduled job enqueued: %s", name)
-            except Exception:
-                logger.exception("Scheduled jobs could not be enqueued; trying again")
-            finally:
-                # This thread's own connection: do not hold it between ticks.
-                connections.close_all()
+            with TICKING:
+                try:
+                    for name in tick():
+                        logger.info("Scheduled job enqueued: %s", name)
+                except Exception:
+                    logger.exception("Scheduled jobs could not be enqueued; trying again")
+                finally:
+                    # This thread's own connection: not held between ticks.
+                    connections.close_all()
             if self.stopped.wait(self.interval):
                 return
 

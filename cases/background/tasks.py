@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from cases.background import DatabaseBackend, task
 
@@ -38,12 +39,25 @@ def deliver_outbox() -> dict[str, int]:
     return report.as_dict()
 
 
+# A day's reminders that failed (the database busy, say) are tried again, later each
+# time; running again sends only what is still unsent.
+REMINDERS_RETRY = dt.timedelta(minutes=5)
+REMINDERS_ATTEMPTS = 4
+
+
 @task()
-def send_daily_reminders(day: str) -> dict[str, Any]:
+def send_daily_reminders(day: str, attempt: int = 1) -> dict[str, Any]:
     """The day's reminders (``day`` in ISO format), each sent once per person."""
     from cases.services.reminders import send_reminders
 
-    return send_reminders(today=dt.date.fromisoformat(day)).as_dict()
+    try:
+        return send_reminders(today=dt.date.fromisoformat(day)).as_dict()
+    except Exception:
+        if attempt < REMINDERS_ATTEMPTS and send_daily_reminders.get_backend().supports_defer:
+            send_daily_reminders.using(
+                run_after=timezone.now() + REMINDERS_RETRY * attempt
+            ).enqueue(day, attempt + 1)
+        raise
 
 
 # Finished task results kept for the operator to look back on.

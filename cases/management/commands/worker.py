@@ -61,6 +61,7 @@ class Command(BaseCommand):
                 "rqworker",
                 *queues,
                 job_class="django_tasks_rq.Job",
+                worker_class="cases.background.rq.ForkSafeWorker",
                 with_scheduler=True,
                 verbosity=verbosity,
             )
