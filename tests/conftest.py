@@ -88,3 +88,17 @@ def pytest_report_header(config) -> str:
 
     db = settings.DATABASES["default"]
     return f"database: {db['ENGINE']} {db['NAME']}"
+
+
+def pytest_unconfigure(config) -> None:
+    """Remove the SQLite test database file (test_settings) and its WAL companions."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    name = str(settings.DATABASES["default"].get("TEST", {}).get("NAME") or "")
+    if "secondopinion-test-" in name:
+        for suffix in ("", "-wal", "-shm"):
+            Path(name + suffix).unlink(missing_ok=True)
