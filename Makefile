@@ -24,11 +24,12 @@ browser-deps:
 	@bash scripts/system-deps chromium
 	@bash scripts/system-deps java
 
-## Serve the app with demo data on http://$(HOST):$(PORT)
+## Serve the app with demo data on http://$(HOST):$(PORT), and the task worker beside it
+## (emails and reminders print here; the day's reminders go out as it starts)
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo --url http://$(HOST):$(PORT)
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) REMINDERS_HOUR=0 PY=$(PY) scripts/run-dev $(HOST):$(PORT)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -64,7 +64,11 @@ def _additional_data(self: models.Model) -> dict[str, Any]:
 
 def register() -> None:
     """Register the case's models with auditlog; called once from CasesConfig.ready()."""
-    extra_excludes: dict[type[models.Model], list[str]] = {Invitation: ["nonce"]}
+    # A member's own choice of email reminders is not a change to the case.
+    extra_excludes: dict[type[models.Model], list[str]] = {
+        Invitation: ["nonce"],
+        Membership: ["reminders"],
+    }
     for model in (
         Case,
         Opinion,

@@ -21,6 +21,8 @@ env = environ.Env(
     MFA_ENCRYPTION_KEYS=(list, []),
     TRUSTED_PROXY_COUNT=(int, 0),
     SECURITY_LOG_FILE=(str, ""),
+    TASK_BACKEND=(str, "database"),
+    REMINDERS_HOUR=(int, 7),
 )
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "django_tasks",
+    "django_tasks_db",
     "cases",
 ]
 
@@ -233,7 +237,29 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every email (invitations, allauth's password resets and verifications, reminders) is
+# written to an outbox table inside the request and sent by the task worker, so a slow
+# or failing mail server never slows or fails a person's request. The worker hands it
+# to the backend EMAIL_URL names, and retries failures with backoff.
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "cases.background.mail.QueuedEmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Second Opinion <no-reply@localhost>")
+# Where the site is served, for links in emails sent by the worker (no request there).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Background tasks (django-tasks, the backport of Django 6's django.tasks). Embedded by
+# default: tasks are rows in this database and `manage.py worker` runs them. With
+# TASK_BACKEND=rq they go to Redis (django-tasks-rq) for workers on several machines.
+if env("TASK_BACKEND") == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": env("RQ_URL", default="redis://127.0.0.1:6379/0")}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif env("TASK_BACKEND") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("TASK_BACKEND must be 'database' or 'rq'.")
+# The local hour from which the worker runs the day's reminders (TIME_ZONE).
+REMINDERS_HOUR = env("REMINDERS_HOUR")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 48)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
@@ -13,13 +14,18 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-ACCOUNT_RATE_LIMITS = False
-
+# Mail goes through the outbox as in production (tests/conftest.py puts the queue back
+# in front of Django's test outbox); tasks run at once in the test process. Tests that
+# start a real worker (tests/test_worker.py) use WORKER_TASKS: the database queue, or
+# RQ with TASK_BACKEND=rq, as settings configure it.
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WORKER_TASKS = TASKS  # noqa: F405
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # A file rather than Django's default in-memory test database: the live server then
-    # gives each request thread its own connection, as gunicorn's workers have, so tests
-    # of concurrent saves meet SQLite's real locking (WAL, IMMEDIATE transactions).
+    # A file, not memory: a worker process started by a test sees the same data, and the
+    # live server gives each request thread its own connection, as gunicorn's workers
+    # have, so tests of concurrent saves meet SQLite's real locking (WAL, IMMEDIATE).
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.path.join(tempfile.gettempdir(), f"secondopinion-test-{os.getpid()}.sqlite3")
+        "NAME": str(Path(tempfile.gettempdir()) / f"secondopinion-test-{os.getpid()}.sqlite3")
     }
+ACCOUNT_RATE_LIMITS = False

@@ -24,6 +24,14 @@ def _empty_cache_between_transactional_tests(request):
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _mail_through_the_queue(settings):
+    """Django's test setup swaps EMAIL_BACKEND for its test outbox: put the app's queue
+    back in front of it, so every test's mail takes the production path (the outbox
+    table, then the delivery task, run at once here, then mail.outbox)."""
+    settings.EMAIL_BACKEND = "cases.background.mail.QueuedEmailBackend"
+
+
 @pytest.fixture
 def owner(db):
     return make_user("alice@example.org")
@@ -95,3 +103,17 @@ def pytest_report_header(config) -> str:
 
     db = settings.DATABASES["default"]
     return f"database: {db['ENGINE']} {db['NAME']}"
+
+
+def pytest_unconfigure(config) -> None:
+    """Remove the SQLite test database file (test_settings) and its WAL companions."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    name = str(settings.DATABASES["default"].get("TEST", {}).get("NAME") or "")
+    if "secondopinion-test-" in name:
+        for suffix in ("", "-wal", "-shm"):
+            Path(name + suffix).unlink(missing_ok=True)

@@ -24,9 +24,10 @@ def _book_appointment(case) -> None:
 # URLs that only exist once the case holds something (a calendar file needs a booking).
 PRECONDITIONS = {"appointment_ics": _book_appointment}
 
-# POST endpoints a viewer may use: leaving a case, and noting the authority they hold
-# themselves, are about the viewer, not changes to the case's data.
-VIEWER_MAY_POST = {"case_leave", "my_authority"}
+# POST endpoints a viewer may use: leaving a case, noting the authority they hold
+# themselves and choosing their email reminders are about the viewer, not changes to
+# the case's data.
+VIEWER_MAY_POST = {"case_leave", "my_authority", "case_reminders"}
 
 
 def _walk(patterns, prefix: str = "") -> Iterator[URLPattern]:

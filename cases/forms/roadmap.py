@@ -172,16 +172,26 @@ class ReferralForm(GuardedModelForm):
 class PriorAuthForm(GuardedModelForm):
     class Meta:
         model = Opinion
-        fields = ["prior_auth_status", "prior_auth_reference"]
+        fields = ["prior_auth_status", "prior_auth_requested_on", "prior_auth_reference"]
         labels = {"prior_auth_status": "Do you need prior authorization?"}
         help_texts = {
-            "prior_auth_status": "Some insurers must approve the visit before it happens."
+            "prior_auth_status": "Some insurers must approve the visit before it happens.",
+            "prior_auth_requested_on": "If you asked for it, when. We remind you to call "
+            "if there is no decision after 2 weeks.",
         }
-        widgets = {"prior_auth_status": forms.RadioSelect}
+        widgets = {"prior_auth_status": forms.RadioSelect, "prior_auth_requested_on": DateInput}
+        error_messages = {"prior_auth_requested_on": {"invalid": DATE_INVALID}}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _no_blank_choice(self, "prior_auth_status")
+
+    def clean_prior_auth_requested_on(self) -> dt.date | None:
+        value = self.cleaned_data.get("prior_auth_requested_on")
+        not_in_future(
+            value, "The date you asked for prior authorization must be today or in the past"
+        )
+        return value
 
 
 class CallForm(forms.ModelForm):

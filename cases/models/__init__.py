@@ -3,12 +3,16 @@
 - case: the person, the first diagnosis and proposed treatment, step 1 and the insurance policy
 - opinion: each further opinion sought, with its steps 2 to 4, outcome and decision
 - items: records checklist, medications, questions, insurance calls, follow-up actions
-- sharing: memberships (roles, authority on file) and invitations
+- sharing: memberships (roles, authority on file, reminder choice) and invitations
+- reminders: the reminders sent, so the daily job sends each once
+- background: the outbox of emails for the worker, and scheduled runs
 """
 
+from .background import OutgoingEmail, ScheduledRun
 from .case import Case, CaseQuerySet, InformChoice, Reason, Relationship, TreatmentKind, Urgency
 from .items import FollowUpAction, InsuranceCall, Medication, Question, RecordItem
 from .opinion import Decision, Opinion, Result
+from .reminders import ReminderKind, SentReminder
 from .sharing import AuthorityKind, Invitation, Membership, Need, Role
 
 __all__ = [
@@ -24,12 +28,16 @@ __all__ = [
     "Membership",
     "Need",
     "Opinion",
+    "OutgoingEmail",
     "Question",
     "Reason",
     "RecordItem",
     "Relationship",
+    "ReminderKind",
     "Result",
     "Role",
+    "ScheduledRun",
+    "SentReminder",
     "TreatmentKind",
     "Urgency",
 ]

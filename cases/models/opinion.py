@@ -81,6 +81,9 @@ class Opinion(models.Model):
     prior_auth_status = models.CharField(
         "Prior authorization", max_length=20, choices=ApprovalStatus.choices, blank=True
     )
+    prior_auth_requested_on = models.DateField(
+        "Prior authorization requested on", null=True, blank=True
+    )
     prior_auth_reference = models.CharField("Prior authorization number", max_length=60, blank=True)
     in_network = models.CharField(
         "Is the specialist in network?", max_length=5, choices=YesNo.choices, blank=True

@@ -56,6 +56,9 @@ class Membership(models.Model):
         "Authority on file", max_length=20, choices=AuthorityKind.choices, blank=True
     )
     authority_expires = models.DateField("Authority expires on", null=True, blank=True)
+    # Email reminders about this case: None follows the role (on for owners and editors,
+    # off for viewers) until the person chooses; then their choice holds whatever the role.
+    reminders = models.BooleanField("Email reminders", null=True, blank=True, default=None)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CaseItemQuerySet.as_manager()
@@ -80,6 +83,26 @@ class Membership(models.Model):
     @property
     def is_owner(self) -> bool:
         return self.grants(Need.OWN)
+
+    @property
+    def wants_reminders(self) -> bool:
+        if self.reminders is None:
+            return self.role in REMINDED_BY_DEFAULT
+        return self.reminders
+
+    def choose_reminders(self, on: bool) -> None:
+        """The person's own choice, kept whatever their role becomes."""
+        self.reminders = on
+        self.save(update_fields=["reminders"])
+
+
+# Roles whose members get email reminders unless they turn them off.
+REMINDED_BY_DEFAULT = (Role.OWNER, Role.EDITOR)
+
+
+def wanting_reminders() -> models.Q:
+    """Memberships whose member gets email reminders, as a filter (see wants_reminders)."""
+    return models.Q(reminders=True) | models.Q(reminders=None, role__in=REMINDED_BY_DEFAULT)
 
 
 def _nonce() -> str:

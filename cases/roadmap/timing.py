@@ -91,4 +91,18 @@ def timing_warnings(
                 "See insurance and referral",
             )
         )
+    asked = opinion.prior_auth_requested_on
+    if (
+        opinion.prior_auth_status == ApprovalStatus.REQUESTED
+        and asked
+        and (today - asked).days > REFERRAL_FOLLOW_UP_DAYS
+    ):
+        out.append(
+            Warning(
+                f"Prior authorization was requested on {date_text(asked)}, more than two weeks "
+                "ago, and there is no decision yet. Call your insurer to ask about it.",
+                "step_insurance",
+                "See insurance and referral",
+            )
+        )
     return out

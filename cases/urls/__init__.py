@@ -18,5 +18,6 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", include("cases.urls.sharing")),
     path("cases/<uuid:case_id>/", include("cases.urls.outcomes")),
     path("cases/<uuid:case_id>/", include(data_urls.case_urlpatterns)),
+    path("cases/<uuid:case_id>/", include("cases.urls.reminders")),
     path("", include("cases.urls.public")),
 ]

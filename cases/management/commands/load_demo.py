@@ -195,7 +195,8 @@ def _marias_case(maria, emma, today: dt.date) -> Case:
     opinion.specialist_institution = "Lakeside University Medical Center, Breast Care Center"
     opinion.specialist_address = "1200 University Avenue, 3rd floor\nLakeside, CA 94010"
     opinion.specialist_phone = "(555) 014-7800"
-    opinion.appointment_at = _at(today + dt.timedelta(days=13), 10, 30)
+    # In 3 days: the worker's first run under `make run` emails Maria a reminder.
+    opinion.appointment_at = _at(today + dt.timedelta(days=3), 10, 30)
     opinion.appointment_mode = AppointmentMode.IN_PERSON
     opinion.records_arrived = YesNo.NO
     opinion.will_ask_to_record = True

@@ -1,0 +1,16 @@
+"""RQ's worker for `manage.py worker` with TASK_BACKEND=rq."""
+
+from __future__ import annotations
+
+from rq.worker import Worker
+
+from cases.background.schedule import TICKING
+
+
+class ForkSafeWorker(Worker):
+    """Forks each job's process only between the schedule's ticks, while the schedule
+    thread holds no database connection for the child to inherit."""
+
+    def fork_work_horse(self, job, queue) -> None:
+        with TICKING:
+            super().fork_work_horse(job, queue)
