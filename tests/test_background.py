@@ -26,6 +26,7 @@ REFUSING = "tests.mail_backends.RefusingBackend"
 PICKY = "tests.mail_backends.PickyBackend"
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 UNREACHABLE = {"default": {"BACKEND": "tests.mail_backends.UnreachableQueue"}}
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def invite(client: Client, case, email="cousin@example.org"):
@@ -313,13 +314,15 @@ def test_the_daily_reminders_are_enqueued_once_a_day_from_their_hour():
     queue = task_backends["default"]
     today = dt.date(2026, 3, 2)
     assert tick(local(today, 6, 59)) == []
-    assert tick(local(today, 7, 0)) == ["reminders"]
+    assert tick(local(today, 7, 0)) == ["reminders", "purge_activity"]
     assert tick(local(today, 7, 1)) == []
     assert tick(local(today, 23, 59)) == []
-    assert tick(local(today + dt.timedelta(days=1), 7, 0)) == ["reminders"]
+    assert tick(local(today + dt.timedelta(days=1), 7, 0)) == ["reminders", "purge_activity"]
     assert [(r.task.name, r.args) for r in queue.results] == [
         ("send_daily_reminders", ["2026-03-02"]),
+        ("purge_activity", []),
         ("send_daily_reminders", ["2026-03-03"]),
+        ("purge_activity", []),
     ]
     assert ScheduledRun.objects.filter(name="reminders").count() == 2
 
@@ -354,6 +357,20 @@ def test_the_database_queue_is_pruned_daily_and_rq_needs_none():
         assert tick(local(dt.date(2026, 3, 2), 9)) == []
     with override_settings(TASKS=DUMMY, REMINDERS_HOUR=23):
         assert tick(local(dt.date(2026, 3, 3), 8)) == []
+
+
+@override_settings(TASKS=IMMEDIATE, REMINDERS_HOUR=0, ACTIVITY_RETENTION_DAYS=30)
+def test_the_daily_schedule_purges_activity_older_than_the_retention(owner, case):
+    from auditlog.models import LogEntry
+
+    from cases import audit
+
+    old = audit.record_packet_download(case, owner)
+    LogEntry.objects.filter(pk=old.pk).update(timestamp=timezone.now() - dt.timedelta(days=31))
+    recent = audit.record_packet_download(case, owner)
+    assert "purge_activity" in tick()
+    assert not LogEntry.objects.filter(pk=old.pk).exists()
+    assert LogEntry.objects.filter(pk=recent.pk).exists()
 
 
 # Commands --------------------------------------------------------------------------------

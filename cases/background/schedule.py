@@ -18,7 +18,12 @@ from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
 from cases.background import DatabaseBackend, Task, shares_transaction
-from cases.background.tasks import deliver_outbox, prune_finished_tasks, send_daily_reminders
+from cases.background.tasks import (
+    deliver_outbox,
+    prune_finished_tasks,
+    purge_activity,
+    send_daily_reminders,
+)
 from cases.models import OutgoingEmail, ScheduledRun
 
 logger = logging.getLogger(__name__)
@@ -54,10 +59,12 @@ def tick(now: dt.datetime | None = None) -> list[str]:
     now = now or timezone.now()
     today = timezone.localtime(now).date().isoformat()
     enqueued = []
-    if timezone.localtime(now).hour >= settings.REMINDERS_HOUR and claim(
-        "reminders", today, send_daily_reminders, today
-    ):
-        enqueued.append("reminders")
+    if timezone.localtime(now).hour >= settings.REMINDERS_HOUR:
+        if claim("reminders", today, send_daily_reminders, today):
+            enqueued.append("reminders")
+        # The activity trail holds what people typed: keep it no longer than the setting.
+        if claim("purge_activity", today, purge_activity):
+            enqueued.append("purge_activity")
     if isinstance(prune_finished_tasks.get_backend(), DatabaseBackend) and claim(
         "prune_tasks", today, prune_finished_tasks
     ):

@@ -66,6 +66,14 @@ KEEP_FAILED_DAYS = 90
 
 
 @task()
+def purge_activity() -> int:
+    """Remove activity-trail entries older than ACTIVITY_RETENTION_DAYS (docs/DATA.md)."""
+    from cases.retention import purge_expired_activity
+
+    return purge_expired_activity(timezone.now())
+
+
+@task()
 def prune_finished_tasks() -> None:
     """Keep the database queue's table small: successes for 30 days, failures for 90."""
     if isinstance(prune_finished_tasks.get_backend(), DatabaseBackend):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_activity_feed_index'),
+        ('cases', '0004_shared_cache'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
