@@ -18,7 +18,7 @@ from cases.background import mail as outbox
 from cases.background.schedule import tick
 from cases.background.tasks import DeliveryFailed, deliver_outbox
 from cases.models import OutgoingEmail, ScheduledRun
-from tests.factories import make_user
+from tests.factories import make_staff, sign_in, turn_on_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -217,11 +217,10 @@ def test_the_immediate_backend_records_a_refused_delivery_as_failed():
 
 @pytest.fixture
 def operator(db):
-    user = make_user("operator@example.org")
-    user.is_staff = user.is_superuser = True
-    user.save()
+    """Staff open the admin only after signing in with a code (cases/admin_site.py)."""
+    user = make_staff("operator@example.org")
     c = Client()
-    c.force_login(user)
+    sign_in(c, user.email, secret=user.totp_secret)
     return c
 
 
@@ -297,7 +296,10 @@ def test_people_who_are_not_staff_cannot_see_the_queues(owner_client, owner):
         assert response["Location"].startswith(reverse("admin:login"))
     owner.is_staff = True
     owner.save()
-    assert owner_client.get(reverse("admin:cases_outgoingemail_changelist")).status_code == 403
+    secret = turn_on_totp(owner)
+    staff_client = Client()
+    sign_in(staff_client, owner.email, secret=secret)
+    assert staff_client.get(reverse("admin:cases_outgoingemail_changelist")).status_code == 403
 
 
 # The schedule --------------------------------------------------------------------------

@@ -100,7 +100,13 @@ class TestCaseExport:
     def test_every_model_of_a_case_is_exported_with_every_field(self):
         """A model or a field added later fails here until the export (and schema) carry it."""
         parts = {p.model: p for p in vars(portable).values() if isinstance(p, portable.Part)}
-        assert set(apps.get_app_config("cases").get_models()) == set(parts)
+        # Bookkeeping of the background work, not data of a case: which reminders went
+        # out (deleted with the case), the mail outbox (emptied as it is sent) and the
+        # schedule's claimed days.
+        from cases.models import OutgoingEmail, ScheduledRun, SentReminder
+
+        bookkeeping = {OutgoingEmail, ScheduledRun, SentReminder}
+        assert set(apps.get_app_config("cases").get_models()) - bookkeeping == set(parts)
         for model, part in parts.items():
             exported = {f.name for f in part.fields}
             data_fields = {

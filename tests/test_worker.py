@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import OutgoingEmail, ScheduledRun, SentReminder
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_staff, sign_in
 
 BASE_DIR = Path(settings.BASE_DIR)
 SHAPE = "rq" if "RQBackend" in settings.WORKER_TASKS["default"]["BACKEND"] else "database"
@@ -166,10 +166,8 @@ def test_a_mail_server_that_refuses_leaves_a_failure_to_see_and_a_retry_queued(t
     row = OutgoingEmail.objects.get()
     assert row.attempts == 1, (tmp_path / "worker.log").read_text()
     assert "ConnectionRefusedError" in row.last_error
-    operator = make_user("operator@example.org")
-    operator.is_staff = operator.is_superuser = True
-    operator.save()
-    client.force_login(operator)
+    operator = make_staff("operator@example.org")
+    sign_in(client, operator.email, secret=operator.totp_secret)
     if SHAPE == "rq":
         import django_rq
 

@@ -64,7 +64,7 @@ CALL = Part(InsuranceCall)
 ACTION = Part(FollowUpAction)
 # Members and invitations name people of this server: they travel as information
 # (who had access, with what authority) and an import does not grant anyone access.
-MEMBER = Part(Membership)
+MEMBER = Part(Membership, skip=frozenset({"reminders"}))  # a person's own choice
 INVITATION = Part(Invitation, skip=frozenset({"nonce"}))  # the nonce is a secret
 
 # The lists under each opinion, in the document and in the database.
