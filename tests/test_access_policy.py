@@ -74,6 +74,9 @@ def _kwargs_for(name: str, case) -> dict:
                 0
             ].pk
         ),
+        "letter_id": lambda: (
+            opinion.letters.get_or_create(source=opinion.records.first().source or "Lab")[0].pk
+        ),
         "step": lambda: "1",
     }
     if name in PRECONDITIONS:
