@@ -75,7 +75,10 @@ def _kwargs_for(name: str, case) -> dict:
             ].pk
         ),
         "letter_id": lambda: (
-            opinion.letters.get_or_create(source=opinion.records.first().source or "Lab")[0].pk
+            (
+                opinion.letters.first()
+                or opinion.letters.create(source=opinion.records.first().source or "Lab")
+            ).pk
         ),
         "step": lambda: "1",
     }
