@@ -383,3 +383,23 @@ class TestWritingAndSending:
                 assert owner_client.get(reverse("records", args=[c.pk])).status_code == 200
             with django_assert_max_num_queries(12):
                 assert owner_client.get(reverse("dashboard")).status_code == 200
+
+
+class TestExport:
+    def test_a_letter_travels_in_the_export_and_validates(self, owner, letters_case):
+        from cases.services import portable
+
+        letter = _letter(letters_case)
+        letter.sent_on, letter.sent_how = SENT, "fax"
+        letter.save()
+        document = portable.case_document(letters_case, exported_by=owner)
+        portable.validator().validate(document)
+        current = next(o for o in document["opinions"] if o["number"] == 2)
+        assert current["letters"] == [
+            {
+                "source": LAB,
+                "sent_on": "2026-10-01",
+                "sent_how": "fax",
+                "created_at": letter.created_at.astimezone(dt.UTC).isoformat(),
+            }
+        ]

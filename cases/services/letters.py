@@ -183,6 +183,20 @@ class Letter:
         return any(wants_disc(r) for r in self.source.records)
 
     @property
+    def how_to_send(self) -> str:
+        """How the copies should travel, for the records this letter asks for."""
+        disc = self.wants_any_disc
+        electronic = any(not wants_disc(r) for r in self.source.records)
+        if disc and not electronic:
+            return "Please send the images on a disc (CD or DVD)."
+        if disc:
+            return (
+                "Please send electronic copies by secure email or through the patient portal, "
+                "and the images on a disc (CD or DVD)."
+            )
+        return "Please send electronic copies by secure email or through the patient portal."
+
+    @property
     def file_name(self) -> str:
         # The place and the patient are health data: the name says only what it is.
         return f"records-request-{self.request.pk}.pdf"
