@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_shared_cache'),
+        ('cases', '0005_reminders'),
     ]
 
     operations = [
