@@ -24,6 +24,7 @@ from cases.models import (
     Opinion,
     Question,
     RecordItem,
+    RecordRequest,
 )
 from cases.services.sharing import display_name
 
@@ -33,6 +34,7 @@ THINGS = {
     Question: "question",
     InsuranceCall: "insurance call",
     FollowUpAction: "follow-up action",
+    RecordRequest: "records request letter",
 }
 # Values too long for a sentence, or not for showing on a screen.
 NO_VALUES = {"member_id"}
@@ -89,6 +91,8 @@ def describe(entry: LogEntry, users: dict[int, Any]) -> Described:
         return f"{who} imported this case from an export file"
     if event == "member_account_deleted":
         return "A member deleted their account and no longer has access"
+    if event == "letter_download":
+        return f"{who} downloaded a records request letter"
     if entry.action == Action.ACCESS:
         return f"{who} downloaded the packet"
     if model is Membership:

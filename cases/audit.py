@@ -28,6 +28,7 @@ from cases.models import (
     Opinion,
     Question,
     RecordItem,
+    RecordRequest,
 )
 
 # Timestamps and list ordering are bookkeeping, not changes a family cares about; the
@@ -73,6 +74,7 @@ def register() -> None:
         Case,
         Opinion,
         RecordItem,
+        RecordRequest,
         Medication,
         Question,
         InsuranceCall,
@@ -105,6 +107,11 @@ def _record_event(
 def record_packet_download(case: Case, user) -> LogEntry:
     """Record that ``user`` downloaded the case's packet (an ACCESS entry)."""
     return _record_event(case, user, event="packet_download", label="packet")
+
+
+def record_letter_download(case: Case, user) -> LogEntry:
+    """Record that ``user`` downloaded a records-request letter (an ACCESS entry)."""
+    return _record_event(case, user, event="letter_download", label="records request letter")
 
 
 def record_case_export(case: Case, user) -> LogEntry:

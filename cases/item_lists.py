@@ -22,6 +22,7 @@ from cases.concurrency import GuardedModelForm
 from cases.forms import lists as list_forms
 from cases.models import Case, Medication, Opinion, Question, RecordItem
 from cases.models.items import RecordStatus
+from cases.services import letters
 from cases.services.lists import StatusChangedMeanwhile, change_record_status, unused_suggestions
 
 if TYPE_CHECKING:
@@ -142,6 +143,7 @@ def _flag_records(entries: list[Entry]) -> dict[str, Any]:
     return {
         "follow_up_count": sum(1 for e in entries if e.attention),
         "statuses": RecordStatus.choices,
+        **letters.decorate_records(entries),
     }
 
 

@@ -74,6 +74,12 @@ def _kwargs_for(name: str, case) -> dict:
                 0
             ].pk
         ),
+        "letter_id": lambda: (
+            (
+                opinion.letters.first()
+                or opinion.letters.create(source=opinion.records.first().source or "Lab")
+            ).pk
+        ),
         "step": lambda: "1",
     }
     if name in PRECONDITIONS:

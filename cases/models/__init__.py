@@ -6,11 +6,13 @@
 - sharing: memberships (roles, authority on file, reminder choice) and invitations
 - reminders: the reminders sent, so the daily job sends each once
 - background: the outbox of emails for the worker, and scheduled runs
+- letters: records-request letters and their 30-day clock
 """
 
 from .background import OutgoingEmail, ScheduledRun
 from .case import Case, CaseQuerySet, InformChoice, Reason, Relationship, TreatmentKind, Urgency
 from .items import FollowUpAction, InsuranceCall, Medication, Question, RecordItem
+from .letters import RecordRequest, SentHow
 from .opinion import Decision, Opinion, Result
 from .reminders import ReminderKind, SentReminder
 from .sharing import AuthorityKind, Invitation, Membership, Need, Role
@@ -32,12 +34,14 @@ __all__ = [
     "Question",
     "Reason",
     "RecordItem",
+    "RecordRequest",
     "Relationship",
     "ReminderKind",
     "Result",
     "Role",
     "ScheduledRun",
     "SentReminder",
+    "SentHow",
     "TreatmentKind",
     "Urgency",
 ]

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from cases.models import Case, InsuranceCall, Medication, Opinion, Question
 from cases.models.items import RecordItem
+from cases.models.letters import RecordRequest
 from cases.models.opinion import Stage
+from cases.services.letters import Source, running_clocks
 
 from .bring import BringItem, what_to_bring
 from .steps import (
@@ -66,6 +68,8 @@ class Roadmap:
     bring: list[BringItem]
     records_ready: int = 0
     records_total: int = 0
+    # Records requests still waiting for their records, each with its clock.
+    letter_clocks: list[Source] = field(default_factory=list)
 
     @property
     def next_step(self) -> str:
@@ -93,6 +97,7 @@ def roadmap(
     medications: Sequence[Medication],
     questions: Sequence[Question],
     calls: Sequence[InsuranceCall],
+    letters: Sequence[RecordRequest] = (),
     today: dt.date | None = None,
 ) -> Roadmap:
     today = today or timezone.localdate()
@@ -104,10 +109,11 @@ def roadmap(
             records_step(records, today),
             appointment_step(opinion),
         ],
-        warnings=timing_warnings(case, opinion, records, today),
+        warnings=timing_warnings(case, opinion, records, today, letters),
         bring=what_to_bring(records, medications, questions),
         records_ready=sum(1 for r in records if r.is_ready),
         records_total=len(records),
+        letter_clocks=running_clocks(records, letters, today),
     )
 
 
@@ -118,7 +124,10 @@ def prefetch(cases: Iterable[Case]) -> None:
     """
     prefetch_related_objects(
         list(cases),
-        Prefetch("opinions", Opinion.objects.prefetch_related("records", "questions", "calls")),
+        Prefetch(
+            "opinions",
+            Opinion.objects.prefetch_related("records", "questions", "calls", "letters"),
+        ),
         "medications",
     )
 
@@ -134,5 +143,6 @@ def for_case(case: Case, today: dt.date | None = None) -> Roadmap:
         medications=list(case.medications.all()),
         questions=list(opinion.questions.all()),
         calls=list(opinion.calls.all()),
+        letters=list(opinion.letters.all()),
         today=today,
     )

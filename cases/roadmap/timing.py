@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.models import Case, Opinion
 from cases.models.items import RecordItem
+from cases.models.letters import RecordRequest
 from cases.models.opinion import ApprovalStatus
 
 from .steps import (
@@ -31,7 +32,11 @@ class Warning:
 
 
 def timing_warnings(
-    case: Case, opinion: Opinion, records: Sequence[RecordItem], today: dt.date
+    case: Case,
+    opinion: Opinion,
+    records: Sequence[RecordItem],
+    today: dt.date,
+    letters: Sequence[RecordRequest] = (),
 ) -> list[Warning]:
     out: list[Warning] = []
     start_by = case.treatment_start_by
@@ -76,6 +81,7 @@ def timing_warnings(
                 "See the records",
             )
         )
+    out.extend(letter_warnings(records, letters, today))
     requested = opinion.referral_requested_on
     if (
         opinion.referral_status == ApprovalStatus.REQUESTED
@@ -105,4 +111,29 @@ def timing_warnings(
                 "See insurance and referral",
             )
         )
+    return out
+
+
+def letter_warnings(
+    records: Sequence[RecordItem], letters: Sequence[RecordRequest], today: dt.date
+) -> list[Warning]:
+    """Each records request still waiting for its records: days left, or what to do."""
+    from cases.services.letters import running_clocks
+
+    out = []
+    for source in running_clocks(records, letters, today):
+        clock = source.clock
+        if clock.overdue:
+            message = (
+                f"The records request to {source.name} was due by {date_text(clock.deadline)} "
+                f"and is {clock.summary}. Call the records office. Unless they gave you a "
+                "written notice of one 30-day extension, you can complain to the HHS Office "
+                "for Civil Rights."
+            )
+        else:
+            message = (
+                f"The records request to {source.name} was sent on {date_text(clock.sent_on)}: "
+                f"{clock.summary}, the answer is due by {date_text(clock.deadline)}."
+            )
+        out.append(Warning(message, "records", "See the records and letters"))
     return out

@@ -29,7 +29,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from cases import audit
-from cases.models import Case, Medication, Membership, Role
+from cases.models import Case, Medication, Membership, RecordRequest, Role
+from cases.models.letters import source_key
 from cases.services import portable
 
 MAX_ENTRIES = 2000
@@ -56,6 +57,18 @@ DAMAGED = (
 
 def max_upload_bytes() -> int:
     return settings.CASE_IMPORT_MAX_MB * 1024 * 1024
+
+
+def _one_letter_per_place(letters: list[RecordRequest]) -> list[RecordRequest]:
+    """A file edited by hand may name one place twice; the first letter to it wins."""
+    seen: set[str] = set()
+    kept = []
+    for letter in letters:
+        key = source_key(letter.source)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(letter)
+    return kept
 
 
 @dataclass
@@ -260,9 +273,11 @@ def _create_case(document: dict[str, Any], user: AbstractBaseUser) -> Case:
     for o in document["opinions"]:
         opinion = _build(portable.OPINION, o, where=f"opinion {o['number']}")
         lists = {
-            name: [_build(part, item, where=f"opinion {o['number']}") for item in o[name]]
+            # Lists added after the format's first release may be absent from older files.
+            name: [_build(part, item, where=f"opinion {o['number']}") for item in o.get(name, [])]
             for name, part in portable.OPINION_LISTS.items()
         }
+        lists["letters"] = _one_letter_per_place(lists["letters"])
         opinions.append((opinion, lists))
     mine = next(
         (

@@ -30,6 +30,7 @@ from cases.models import (
     Opinion,
     Question,
     RecordItem,
+    RecordRequest,
 )
 
 FORMAT = "second-opinion-case"
@@ -62,6 +63,7 @@ RECORD = Part(RecordItem)
 QUESTION = Part(Question)
 CALL = Part(InsuranceCall)
 ACTION = Part(FollowUpAction)
+LETTER = Part(RecordRequest)
 # Members and invitations name people of this server: they travel as information
 # (who had access, with what authority) and an import does not grant anyone access.
 MEMBER = Part(Membership, skip=frozenset({"reminders"}))  # a person's own choice
@@ -73,6 +75,7 @@ OPINION_LISTS: dict[str, Part] = {
     "questions": QUESTION,
     "calls": CALL,
     "actions": ACTION,
+    "letters": LETTER,
 }
 
 

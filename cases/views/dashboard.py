@@ -49,6 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             plan = roadmap.for_case(case)
             case.opinion = plan.opinion
             case.next_step = plan.next_step
+            case.letter_clocks = plan.letter_clocks
             case.my_role_label = Role(case.my_role).label
             person.cases.append(case)
         people.append(person)

@@ -32,6 +32,7 @@ from cases.models import (
     Membership,
     Question,
     Reason,
+    RecordItem,
     Relationship,
     Result,
     Role,
@@ -39,6 +40,7 @@ from cases.models import (
     Urgency,
 )
 from cases.models.items import RecordFormat, RecordKind, RecordStatus
+from cases.models.letters import RecordRequest, SentHow
 from cases.models.opinion import AppointmentMode, ApprovalStatus, Coverage, YesNo
 from cases.services.cases import create_case
 from cases.services.erasure import erase_case
@@ -280,6 +282,7 @@ def _marias_case(maria, emma, today: dt.date) -> Case:
             },
         },
     )
+    _marias_letters(case, today)
     Medication.objects.bulk_create(
         [
             Medication(
@@ -313,6 +316,39 @@ def _marias_case(maria, emma, today: dt.date) -> Case:
         ],
     )
     return case
+
+
+def _marias_letters(case: Case, today: dt.date) -> None:
+    """Two records-request letters: one sent 12 days ago, one past its 30 days."""
+    opinion = case.current_opinion()
+    # Her earlier mammograms, for comparison, asked for after the screening call-back.
+    RecordItem.objects.create(
+        opinion=opinion,
+        kind=RecordKind.OTHER,
+        name="Earlier mammograms for comparison (2021 to 2024)",
+        status=RecordStatus.REQUESTED,
+        source="Bayview Women's Clinic",
+        format=RecordFormat.DISC,
+        requested_on=today - dt.timedelta(days=34),
+        notes="Asked by letter before the move was sorted out. No answer yet.",
+        position=10,
+    )
+    RecordRequest.objects.bulk_create(
+        [
+            RecordRequest(
+                opinion=opinion,
+                source="Riverside imaging department, (555) 013-2290",
+                sent_on=today - dt.timedelta(days=12),
+                sent_how=SentHow.PORTAL,
+            ),
+            RecordRequest(
+                opinion=opinion,
+                source="Bayview Women's Clinic",
+                sent_on=today - dt.timedelta(days=34),
+                sent_how=SentHow.MAIL,
+            ),
+        ]
+    )
 
 
 def _johns_case(maria, emma, today: dt.date) -> Case:

@@ -1,0 +1,37 @@
+"""Forms for records-request letters: which place to write to, and when it was sent."""
+
+from __future__ import annotations
+
+from django import forms
+
+from cases.forms.case import DATE_INVALID, DateInput, not_in_future
+from cases.models.letters import SentHow
+
+
+class LetterStartForm(forms.Form):
+    source = forms.CharField(max_length=200, widget=forms.HiddenInput)
+
+
+class LetterSentForm(forms.Form):
+    sent_on = forms.DateField(
+        label="When did you send it?",
+        help_text="The provider’s 30 days start on this day.",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the date you sent the letter",
+            "invalid": DATE_INVALID,
+        },
+    )
+    sent_how = forms.ChoiceField(
+        label="How did you send it?",
+        choices=SentHow.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you sent the letter"},
+    )
+
+    def clean_sent_on(self):
+        value = self.cleaned_data["sent_on"]
+        not_in_future(value, "Enter a date that is today or in the past")
+        if value.year < 2000:
+            raise forms.ValidationError("Enter a date after 1 January 2000")
+        return value

@@ -1,0 +1,68 @@
+"""The records-request letter in a real browser, without JavaScript, by keyboard alone."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases.models import RecordRequest
+from tests.browser.helpers import axe_on_a_copy
+from tests.factories import PASSWORD, make_case, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "java_script_enabled": False}
+
+
+@pytest.fixture
+def axe_check(page, a11y, browser, live_server):
+    """axe-core cannot run with JavaScript off: check a copy (see tests/browser/helpers.py)."""
+    with axe_on_a_copy(browser, live_server.url) as check_copy:
+
+        def check(label: str = "") -> None:
+            check_copy(page, label)
+            a11y.checked.add(urlsplit(page.url).path)
+
+        yield check
+
+
+def test_a_letter_is_written_and_marked_sent_with_the_keyboard(page, axe_check, login):
+    owner = make_user("alice@example.org")
+    case = make_case(owner)
+    case.current_opinion().records.update(source="Riverside Community Hospital")
+    login("alice@example.org", PASSWORD)
+    axe_check("dashboard")
+    page.goto(f"/cases/{case.pk}/records/")
+    axe_check("records with a place to write to")
+
+    button = page.get_by_role("button", name="Write the letter to Riverside Community Hospital")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Records request letter")
+    axe_check("the letter")
+    expect(page.get_by_label("The letter as text")).to_contain_text("Patient: Maria Lopez")
+
+    # Nothing filled in: the errors say what to do, at the field.
+    page.get_by_label("When did you send it?").fill("")
+    page.get_by_role("button", name="Mark as sent").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_contain_text("Enter the date you sent the letter")
+    axe_check("the letter with errors")
+
+    page.get_by_label("When did you send it?").fill(timezone.localdate().isoformat())
+    page.get_by_label("Through the patient portal").check()
+    page.get_by_role("button", name="Mark as sent").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".letter-clock")).to_contain_text("30 days left")
+    axe_check("the letter, sent")
+    assert RecordRequest.objects.get().sent_how == "portal"
+
+    page.get_by_role("link", name="Back to the medical records").click()
+    expect(page.locator(".letters")).to_contain_text("30 days left")
+    axe_check("records with the clock")
