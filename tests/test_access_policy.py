@@ -49,6 +49,19 @@ def case_url_names() -> list[str]:
     return sorted(set(names))
 
 
+def _attachment(case):
+    """A PNG attached to the case's first record (thumbnail included)."""
+    from cases.models import Attachment
+    from cases.services.files import attach
+    from tests.files_support import image_bytes, upload
+
+    found = Attachment.objects.in_case(case).first()
+    if found:
+        return found
+    record = case.current_opinion().records.first()
+    return attach(record, [upload("scan.png", image_bytes(), "image/png")], None)[0]
+
+
 def _kwargs_for(name: str, case) -> dict:
     """Fill every URL kwarg with an object that belongs to ``case``."""
     from django.urls import get_resolver
@@ -74,6 +87,7 @@ def _kwargs_for(name: str, case) -> dict:
             ].pk
         ),
         "step": lambda: "1",
+        "file_id": lambda: _attachment(case).pk,
     }
     if name in PRECONDITIONS:
         PRECONDITIONS[name](case)

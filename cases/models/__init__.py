@@ -3,15 +3,19 @@
 - case: the person, the first diagnosis and proposed treatment, step 1 and the insurance policy
 - opinion: each further opinion sought, with its steps 2 to 4, outcome and decision
 - items: records checklist, medications, questions, insurance calls, follow-up actions
+- files: documents attached to records
 - sharing: memberships (roles, authority on file) and invitations
 """
 
 from .case import Case, CaseQuerySet, InformChoice, Reason, Relationship, TreatmentKind, Urgency
+from .files import Attachment, FileKind
 from .items import FollowUpAction, InsuranceCall, Medication, Question, RecordItem
 from .opinion import Decision, Opinion, Result
 from .sharing import AuthorityKind, Invitation, Membership, Need, Role
 
 __all__ = [
+    "Attachment",
+    "FileKind",
     "AuthorityKind",
     "Case",
     "CaseQuerySet",
