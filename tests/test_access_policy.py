@@ -77,7 +77,8 @@ def _kwargs_for(name: str, case) -> dict:
     values = {
         "case_id": case.pk,
         "opinion_id": opinion.pk,
-        "item_id": lambda: items[pattern[0][2]["items"]](),
+        # Attaching files (cases/urls/files.py) takes a record.
+        "item_id": lambda: items[pattern[0][2].get("items", "records")](),
         "call_id": lambda: opinion.calls.get_or_create(called_on=dt.date(2026, 11, 1))[0].pk,
         "action_id": lambda: opinion.actions.get_or_create(description="Book the MRI")[0].pk,
         "member_id": lambda: Membership.objects.filter(case=case, role="viewer").first().pk,
