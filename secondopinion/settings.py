@@ -261,6 +261,8 @@ STORAGES = {
 MB = 1024 * 1024
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=25) * MB
 CASE_ATTACHMENTS_MAX_BYTES = env.int("CASE_ATTACHMENTS_MAX_MB", default=500) * MB
+# The packet with records joins at most this many attached pages.
+BUNDLE_MAX_PAGES = env.int("BUNDLE_MAX_PAGES", default=2000)
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
 if env("ATTACHMENTS_S3_BUCKET", default=""):
     STORAGES["attachments"] = {

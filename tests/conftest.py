@@ -170,9 +170,9 @@ def storage_backend(request, settings, tmp_path):
         endpoint = request.getfixturevalue("moto_endpoint")
         bucket = f"so-test-{uuid.uuid4().hex[:12]}"
         credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-        boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **credentials).create_bucket(
-            Bucket=bucket
-        )
+        boto3.client(
+            "s3", endpoint_url=endpoint, region_name="us-east-1", **credentials
+        ).create_bucket(Bucket=bucket)
         settings.STORAGES = {
             **settings.STORAGES,
             "attachments": {

@@ -68,9 +68,7 @@ class TestAttaching:
         assert thumb["Content-Type"] == "image/png"
         assert b"".join(thumb.streaming_content).startswith(b"\x89PNG")
 
-    def test_with_htmx_the_record_comes_back_and_completion_is_announced(
-        self, owner_client, case
-    ):
+    def test_with_htmx_the_record_comes_back_and_completion_is_announced(self, owner_client, case):
         record = first_record(case)
         response = attach(owner_client, case, record, upload("a.pdf", pdf_bytes()), **HTMX)
         assert is_partial(response)
@@ -115,7 +113,9 @@ class TestAttaching:
 
     def test_one_bad_file_among_several_attaches_none(self, owner_client, case):
         record = first_record(case)
-        attach(owner_client, case, record, upload("ok.pdf", pdf_bytes()), upload("x.pdf", EXECUTABLE))
+        attach(
+            owner_client, case, record, upload("ok.pdf", pdf_bytes()), upload("x.pdf", EXECUTABLE)
+        )
         assert not Attachment.objects.exists()
 
     def test_a_file_over_the_limit_is_refused(self, owner_client, case, settings):

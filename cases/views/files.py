@@ -39,9 +39,7 @@ def file_add(request: HttpRequest, case_id: uuid.UUID, item_id: int) -> HttpResp
         except ValidationError as exc:
             form.add_error("files", exc)
     if form.errors:
-        return screen.render(
-            focus=(record.pk, "files-error"), failed_form=form, files_form=form
-        )
+        return screen.render(focus=(record.pk, "files-error"), failed_form=form, files_form=form)
     names = ", ".join(f"‘{a.name}’" for a in made)
     message = f"Attached {names} to ‘{record.name}’"
     if offers_received(record):
