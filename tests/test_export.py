@@ -100,7 +100,11 @@ class TestCaseExport:
     def test_every_model_of_a_case_is_exported_with_every_field(self):
         """A model or a field added later fails here until the export (and schema) carry it."""
         parts = {p.model: p for p in vars(portable).values() if isinstance(p, portable.Part)}
-        assert set(apps.get_app_config("cases").get_models()) == set(parts)
+        # Attached documents travel as files under files/, listed in the "files" array
+        # (their pages and thumbnail are worked out again on import): tested in test_import.
+        from cases.models import Attachment
+
+        assert set(apps.get_app_config("cases").get_models()) - {Attachment} == set(parts)
         for model, part in parts.items():
             exported = {f.name for f in part.fields}
             data_fields = {

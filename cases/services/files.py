@@ -149,12 +149,19 @@ def attach(record: RecordItem, uploads: list[File], user) -> list[Attachment]:
             f"A case can hold {_mb(settings.CASE_ATTACHMENTS_MAX_BYTES)} of files and this "
             f"one has {_mb(max(room, 0))} left. Remove a file you no longer need first."
         )
+    return store(record, checked, user)
+
+
+def store(record: RecordItem, checked: list[Checked], user, *, added_at=None) -> list[Attachment]:
+    """Save checked files to storage and their rows; on failure, none stays stored."""
     made: list[Attachment] = []
     try:
         for c in checked:
             attachment = Attachment(
                 record=record, name=c.name, kind=c.kind, size=c.size, pages=c.pages, added_by=user
             )
+            if added_at is not None:
+                attachment.added_at = added_at
             name = random_name(c.kind)
             attachment.file.save(name, c.upload, save=False)
             made.append(attachment)
