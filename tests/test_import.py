@@ -283,7 +283,7 @@ class TestRefused:
             struct.pack_into("<H", data, at + offset, 0x1)
         assert_refused(stranger_client, bytes(data), "protected with a password")
 
-    def test_attached_files_this_server_cannot_store(self, stranger_client, good_json):
+    def test_an_attached_file_listed_but_missing_from_the_zip(self, stranger_client, good_json):
         good_json["files"] = [
             {
                 "path": "files/a1",
@@ -294,7 +294,20 @@ class TestRefused:
                 "record": {"opinion": 2, "index": 0},
             }
         ]
-        assert_refused(stranger_client, _json_zip(good_json), "cannot store yet")
+        assert_refused(stranger_client, _json_zip(good_json), "missing from the ZIP")
+
+    def test_an_attached_file_pointing_at_no_record(self, stranger_client, good_json):
+        good_json["files"] = [
+            {
+                "path": "files/a1",
+                "name": "scan.pdf",
+                "media_type": "application/pdf",
+                "size": 1,
+                "sha256": "0" * 64,
+                "record": {"opinion": 2, "index": 999},
+            }
+        ]
+        assert_refused(stranger_client, _json_zip(good_json), "belongs to no record")
 
     def test_no_file_chosen(self, stranger_client):
         response = stranger_client.post(URL, {})
