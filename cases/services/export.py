@@ -6,7 +6,7 @@ JSON Schema that describes it, and a README.txt in plain words. An account's ZIP
 ``account.json`` and one such folder per case. File names inside carry no health data.
 
 The ZIP is written to a spooled temporary file (memory first, disk when large), so the
-attachments of a later version (the reserved ``files/`` folder) will fit.
+attached documents (the ``files/`` folder, streamed from storage) fit.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 One description of which fields travel serves both directions, so a field added to a
 model reaches the export, the import and (through a test) the JSON Schema together.
 The format is versioned: ``FORMAT_VERSION`` changes only when an old reader could no
-longer read a new file (see docs/DATA.md). Files attached to records (not built yet)
-will travel in the ZIP's ``files/`` folder, listed in the document's ``files`` array.
+longer read a new file (see docs/DATA.md). Files attached to records
+travel in the ZIP's ``files/`` folder, listed in the document's ``files`` array.
 """
 
 from __future__ import annotations
