@@ -109,3 +109,23 @@ def test_a_bundle_over_the_page_limit_is_refused_with_a_message(
 
 def test_a_stranger_gets_404(stranger_client, case, attached):
     assert download(stranger_client, case).status_code == 404
+
+
+def test_a_png_and_a_turned_phone_photo_are_drawn_upright_on_a_page(viewer_client, case, owner):
+    from PIL import Image
+
+    turned = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the phone was held sideways: the viewer must turn it 90°
+    Image.new("RGB", (1600, 1200), "white").save(turned, "JPEG", exif=exif)
+    record = records(case)[0]
+    attach(record, [upload("scan.png", image_bytes("PNG", (800, 600)), "image/png")], owner)
+    attach(record, [upload("turned.jpg", turned.getvalue(), "image/jpeg")], owner)
+    packet = PdfReader(io.BytesIO(download(viewer_client, case, "packet_download").content))
+    bundle = PdfReader(io.BytesIO(download(viewer_client, case).content))
+    png_page, photo_page = bundle.pages[len(packet.pages) :]
+    for page in (png_page, photo_page):
+        assert round(float(page.mediabox.width)) == 595 and page.images
+    # Turned upright before placing: taller than wide now.
+    (photo,) = photo_page.images
+    assert photo.image.height > photo.image.width

@@ -13,6 +13,7 @@ import logging
 
 from django.conf import settings
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
 
 from cases.models import RecordItem
 from cases.models.files import Attachment, FileKind
@@ -39,21 +40,59 @@ def check_size(records: list[RecordItem]) -> None:
         )
 
 
+def _jpeg_page(data: bytes, image, width: float, height: float) -> PageObject:
+    """The JPEG's own bytes placed on the page (DCTDecode): nothing decoded or re-encoded."""
+    box_w, box_h = width - 2 * MARGIN, height - 2 * MARGIN
+    scale = min(box_w / image.width, box_h / image.height)
+    w, h = image.width * scale, image.height * scale
+    x, y = (width - w) / 2, (height - h) / 2
+    picture = StreamObject()
+    picture._data = data
+    picture.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(image.width),
+            NameObject("/Height"): NumberObject(image.height),
+            NameObject("/ColorSpace"): NameObject(
+                "/DeviceRGB" if image.mode == "RGB" else "/DeviceGray"
+            ),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Filter"): NameObject("/DCTDecode"),
+        }
+    )
+    page = PageObject.create_blank_page(width=width, height=height)
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): picture})}
+    )
+    content = StreamObject()
+    content._data = f"q {w:.2f} 0 0 {h:.2f} {x:.2f} {y:.2f} cm /Im0 Do Q".encode()
+    page[NameObject("/Contents")] = content
+    return page
+
+
 def _image_page(attachment: Attachment, paper: str) -> PageObject:
     """One page of the packet's size with the image centred, as large as fits."""
     width, height = PAPER_POINTS[paper]
+    with attachment.file.open("rb") as stream:
+        data = stream.read()
+    header = open_image(io.BytesIO(data))  # reads the header only
+    upright = header.getexif().get(0x0112, 1) == 1
+    if header.format == "JPEG" and header.mode in ("RGB", "L") and upright:
+        # A phone photo as it is: the fast path, and no loss of quality.
+        return _jpeg_page(data, header, width, height)
     box_w, box_h = width - 2 * MARGIN, height - 2 * MARGIN
     # Enough pixels to print sharply, no more: a phone photo is decoded at a reduced
     # scale (JPEG draft mode) and shrunk, which keeps the bundle fast and small.
     most = (round(box_w / 72 * PRINT_DPI), round(box_h / 72 * PRINT_DPI))
-    with attachment.file.open("rb") as stream:
+    with io.BytesIO(data) as stream:
         image = open_image(stream)
         if image.format == "JPEG":
             image.draft("RGB", (most[0], most[0]) if image.width > image.height else most)
         image.load()
     from PIL import ImageOps
 
-    image = ImageOps.exif_transpose(image)
+    ImageOps.exif_transpose(image, in_place=True)
     if image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     image.thumbnail((max(most), max(most)))
