@@ -120,7 +120,9 @@ def main() -> None:
         bundles.append(bundle)
         joins.append(bundle - packet)
     print(f"runs={args.runs} upload (2 files, one request each): min {min(uploads):.3f} s")
-    cpu_join = [b - p for p, b in zip(cpu["packet_download"], cpu["packet_bundle_download"])]
+    cpu_join = [
+        b - p for p, b in zip(cpu["packet_download"], cpu["packet_bundle_download"], strict=True)
+    ]
     print(
         f"CPU: packet_median_s={_median(cpu['packet_download'])} "
         f"bundle20_median_s={_median(cpu['packet_bundle_download'])} "
