@@ -93,6 +93,10 @@ def describe(entry: LogEntry, users: dict[int, Any]) -> Described:
         return "A member deleted their account and no longer has access"
     if event == "letter_download":
         return f"{who} downloaded a records request letter"
+    if event == "file_download":
+        return f"{who} downloaded the attached document ‘{entry.object_repr}’"
+    if event == "bundle_download":
+        return f"{who} downloaded the packet with records"
     if entry.action == Action.ACCESS:
         return f"{who} downloaded the packet"
     if model is Membership:

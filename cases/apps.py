@@ -31,6 +31,9 @@ class CasesConfig(AppConfig):
         security.connect()
         checks.register()
 
+        # Removing a file, a record or a case removes its stored objects (post_delete).
+        from cases.services import files  # noqa: F401
+
 
 class SecureAdminConfig(admin_apps.AdminConfig):
     """The admin, behind two-factor sign-in for staff (cases/admin_site.py)."""

@@ -114,6 +114,17 @@ def record_letter_download(case: Case, user) -> LogEntry:
     return _record_event(case, user, event="letter_download", label="records request letter")
 
 
+def record_file_download(case: Case, user, attachment) -> LogEntry:
+    """Record that ``user`` downloaded an attached document (an ACCESS entry). The label
+    is the file's name as members see it on the record."""
+    return _record_event(case, user, event="file_download", label=attachment.name[:200])
+
+
+def record_bundle_download(case: Case, user) -> LogEntry:
+    """Record that ``user`` downloaded the packet with every attached record."""
+    return _record_event(case, user, event="bundle_download", label="packet with records")
+
+
 def record_case_export(case: Case, user) -> LogEntry:
     """Record that ``user`` took a copy of everything in the case away (an ACCESS entry)."""
     return _record_event(case, user, event="case_export", label="export")

@@ -78,6 +78,7 @@ class ItemList:
     above: str = ""  # template, inside the list: above the items
     below: str = ""  # template, inside the list: after the add form
     tools: str = ""  # template: an item's own controls before edit and remove
+    files: str = ""  # template: an item's attached documents, after its controls
     movable: bool = True
     actions: tuple[ItemAction, ...] = ()
     # Sets what entries show besides their fields and returns more page context.
@@ -140,11 +141,31 @@ def _flag_records(entries: list[Entry]) -> dict[str, Any]:
         if record.needs_follow_up(today):
             entry.attention = True
             entry.extra["follow_up_days"] = (today - record.requested_on).days
+    _add_files(entries)
     return {
         "follow_up_count": sum(1 for e in entries if e.attention),
         "statuses": RecordStatus.choices,
         **letters.decorate_records(entries),
     }
+
+
+def _add_files(entries: list[Entry]) -> None:
+    """Each record's attached documents, in one query whatever the number of records."""
+    from cases.forms.files import AttachForm
+    from cases.models import Attachment
+
+    by_record: dict[int, list[Attachment]] = {e.pk: [] for e in entries}
+    for attachment in Attachment.objects.filter(record__in=list(by_record)).select_related(
+        "added_by"
+    ):
+        by_record[attachment.record_id].append(attachment)
+    for entry in entries:
+        entry.extra["files"] = by_record[entry.pk]
+        entry.extra["files_form"] = AttachForm(record_id=entry.pk)
+        entry.extra["offer_received"] = bool(by_record[entry.pk]) and entry.obj.status in (
+            RecordStatus.NEEDED,
+            RecordStatus.REQUESTED,
+        )
 
 
 def _change_status(record: RecordItem, data: dict[str, Any]) -> str:
@@ -189,6 +210,7 @@ LISTS: dict[str, ItemList] = {
             ),
             intro="cases/lists/records/_intro.html",
             body="cases/lists/records/_body.html",
+            files="cases/lists/records/_files.html",
             above="cases/lists/records/_above.html",
             tools="cases/lists/records/_tools.html",
             movable=False,

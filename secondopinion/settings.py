@@ -280,6 +280,37 @@ STORAGES = {
     },
 }
 
+# Documents attached to records (cases/models/files.py). By default a private folder
+# outside static/: nothing serves it but the download view, which checks access. With
+# ATTACHMENTS_S3_BUCKET set, S3-compatible object storage (django-storages), so more
+# than one machine sees the same files. See .env.example.
+MB = 1024 * 1024
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=25) * MB
+CASE_ATTACHMENTS_MAX_BYTES = env.int("CASE_ATTACHMENTS_MAX_MB", default=500) * MB
+# The packet with records joins at most this many attached pages.
+BUNDLE_MAX_PAGES = env.int("BUNDLE_MAX_PAGES", default=2000)
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+if env("ATTACHMENTS_S3_BUCKET", default=""):
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("ATTACHMENTS_S3_BUCKET"),
+            "endpoint_url": env("ATTACHMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("ATTACHMENTS_S3_REGION", default="") or None,
+            "access_key": env("ATTACHMENTS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("ATTACHMENTS_S3_SECRET_ACCESS_KEY", default="") or None,
+            # Private objects, never overwritten; the app streams them after its checks.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    }
+
 # Security headers. Case pages also send Cache-Control: no-store (cases.middleware).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -117,3 +117,97 @@ def pytest_unconfigure(config) -> None:
     if "secondopinion-test-" in name:
         for suffix in ("", "-wal", "-shm"):
             Path(name + suffix).unlink(missing_ok=True)
+
+
+# Attachments storage ------------------------------------------------------------------
+# Every test stores attachments in a temporary folder, never in private_media/. Tests of
+# storage itself take ``storage_backend`` and run twice: on the folder and on S3, against
+# moto's standalone server, which this session starts itself (so `make test` works on a
+# fresh machine as in CI).
+
+
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private_media"), "base_url": None},
+        },
+    }
+
+
+def _free_port() -> int:
+    import os
+    import socket
+
+    if port := os.environ.get("TEST_MOTO_PORT"):
+        return int(port)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """moto's S3 server on 127.0.0.1, for this test session only."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    port = _free_port()
+    exe = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
+    process = subprocess.Popen(
+        [exe, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(endpoint + "/moto-api/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("moto_server did not start")
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def storage_backend(request, settings, tmp_path):
+    """Run a storage test on both backends; returns the backend's name."""
+    if request.param == "s3":
+        import uuid
+
+        import boto3
+
+        endpoint = request.getfixturevalue("moto_endpoint")
+        bucket = f"so-test-{uuid.uuid4().hex[:12]}"
+        credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+        boto3.client(
+            "s3", endpoint_url=endpoint, region_name="us-east-1", **credentials
+        ).create_bucket(Bucket=bucket)
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "attachments": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    "bucket_name": bucket,
+                    "endpoint_url": endpoint,
+                    "region_name": "us-east-1",
+                    "access_key": "testing",
+                    "secret_key": "testing",
+                    "default_acl": "private",
+                    "file_overwrite": False,
+                },
+            },
+        }
+    return request.param

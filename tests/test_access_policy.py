@@ -50,6 +50,19 @@ def case_url_names() -> list[str]:
     return sorted(set(names))
 
 
+def _attachment(case):
+    """A PNG attached to the case's first record (thumbnail included)."""
+    from cases.models import Attachment
+    from cases.services.files import attach
+    from tests.files_support import image_bytes, upload
+
+    found = Attachment.objects.in_case(case).exclude(thumbnail="").first()
+    if found:
+        return found
+    record = case.current_opinion().records.first()
+    return attach(record, [upload("scan.png", image_bytes(), "image/png")], None)[0]
+
+
 def _kwargs_for(name: str, case) -> dict:
     """Fill every URL kwarg with an object that belongs to ``case``."""
     from django.urls import get_resolver
@@ -65,7 +78,8 @@ def _kwargs_for(name: str, case) -> dict:
     values = {
         "case_id": case.pk,
         "opinion_id": opinion.pk,
-        "item_id": lambda: items[pattern[0][2]["items"]](),
+        # Attaching files (cases/urls/files.py) takes a record.
+        "item_id": lambda: items[pattern[0][2].get("items", "records")](),
         "call_id": lambda: opinion.calls.get_or_create(called_on=dt.date(2026, 11, 1))[0].pk,
         "action_id": lambda: opinion.actions.get_or_create(description="Book the MRI")[0].pk,
         "member_id": lambda: Membership.objects.filter(case=case, role="viewer").first().pk,
@@ -81,6 +95,7 @@ def _kwargs_for(name: str, case) -> dict:
             ).pk
         ),
         "step": lambda: "1",
+        "file_id": lambda: _attachment(case).pk,
     }
     if name in PRECONDITIONS:
         PRECONDITIONS[name](case)

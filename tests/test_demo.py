@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases import roadmap
 from cases.models import (
+    Attachment,
     AuthorityKind,
     Case,
     InsuranceCall,
@@ -39,7 +40,16 @@ def load(*args: str) -> str:
 
 
 def counts() -> dict[str, int]:
-    models = [Case, Membership, RecordItem, Medication, Question, InsuranceCall, get_user_model()]
+    models = [
+        Case,
+        Membership,
+        RecordItem,
+        Medication,
+        Question,
+        InsuranceCall,
+        Attachment,
+        get_user_model(),
+    ]
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -183,3 +193,23 @@ def test_rosas_case_shows_an_outcome_compared_and_decided(client):
     page = client.get(reverse("opinion_compare", kwargs={"case_id": case.pk})).content.decode()
     assert "Differs" in page
     assert "Twelve weeks of physiotherapy" in page
+
+
+def test_maria_has_a_pathology_pdf_and_a_lab_image_and_john_a_dicom_zip(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        load()
+    maria = Attachment.objects.in_case(demo_case("Maria Lopez")).order_by("id")
+    assert [(a.kind, a.record.kind) for a in maria] == [("pdf", "pathology"), ("png", "labs")]
+    assert maria[0].pages >= 1 and maria[1].thumbnail
+    john = Attachment.objects.in_case(demo_case("John Lopez")).get()
+    assert (john.kind, john.record.kind) == ("zip", "images")
+    # A reset erases the old cases' stored objects with them.
+    names = [n for a in Attachment.objects.all() for n in a.stored_names()]
+    with django_capture_on_commit_callbacks(execute=True):
+        load("--reset")
+    from cases.models.files import attachments_storage
+
+    assert not any(attachments_storage().exists(n) for n in names)
+    assert Attachment.objects.count() == 3

@@ -102,10 +102,12 @@ class TestCaseExport:
         parts = {p.model: p for p in vars(portable).values() if isinstance(p, portable.Part)}
         # Bookkeeping of the background work, not data of a case: which reminders went
         # out (deleted with the case), the mail outbox (emptied as it is sent) and the
-        # schedule's claimed days.
-        from cases.models import OutgoingEmail, ScheduledRun, SentReminder
+        # schedule's claimed days. Attached documents travel as files under files/,
+        # listed in the "files" array (their pages and thumbnail are worked out again on
+        # import): tested in test_import.
+        from cases.models import Attachment, OutgoingEmail, ScheduledRun, SentReminder
 
-        bookkeeping = {OutgoingEmail, ScheduledRun, SentReminder}
+        bookkeeping = {OutgoingEmail, ScheduledRun, SentReminder, Attachment}
         assert set(apps.get_app_config("cases").get_models()) - bookkeeping == set(parts)
         for model, part in parts.items():
             exported = {f.name for f in part.fields}
@@ -197,8 +199,9 @@ class TestCaseExport:
             with CaptureQueriesContext(connection) as queries:
                 portable.case_document(case, exported_by=owner)
             counts.append(len(queries))
-        # One query per list under the opinions (records, questions, calls, actions, letters).
-        assert counts[0] == counts[1] <= 11
+        # One query per list under the opinions (records, questions, calls, actions,
+        # letters) and one for the records' attached documents.
+        assert counts[0] == counts[1] <= 12
 
 
 def make_user_n(i: int):

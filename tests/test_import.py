@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import struct
 import zipfile
@@ -282,7 +283,7 @@ class TestRefused:
             struct.pack_into("<H", data, at + offset, 0x1)
         assert_refused(stranger_client, bytes(data), "protected with a password")
 
-    def test_attached_files_this_server_cannot_store(self, stranger_client, good_json):
+    def test_an_attached_file_listed_but_missing_from_the_zip(self, stranger_client, good_json):
         good_json["files"] = [
             {
                 "path": "files/a1",
@@ -293,7 +294,20 @@ class TestRefused:
                 "record": {"opinion": 2, "index": 0},
             }
         ]
-        assert_refused(stranger_client, _json_zip(good_json), "cannot store yet")
+        assert_refused(stranger_client, _json_zip(good_json), "missing from the ZIP")
+
+    def test_an_attached_file_pointing_at_no_record(self, stranger_client, good_json):
+        good_json["files"] = [
+            {
+                "path": "files/a1",
+                "name": "scan.pdf",
+                "media_type": "application/pdf",
+                "size": 1,
+                "sha256": "0" * 64,
+                "record": {"opinion": 2, "index": 999},
+            }
+        ]
+        assert_refused(stranger_client, _json_zip(good_json), "belongs to no record")
 
     def test_no_file_chosen(self, stranger_client):
         response = stranger_client.post(URL, {})
@@ -309,3 +323,62 @@ class TestRefused:
 
         monkeypatch.setattr(importing.audit, "record_case_import", fail)
         assert_refused(stranger_client, _json_zip(good_json), "late failure")
+
+
+class TestAttachedDocuments:
+    """Exported under files/ (listed with their SHA-256), imported through the upload checks."""
+
+    @pytest.fixture
+    def case_with_files(self, owner, caregiver):
+        from cases.services.files import attach
+        from tests.files_support import image_bytes, pdf_bytes
+        from tests.files_support import upload as file_upload
+
+        case = make_full_case(owner, editor=caregiver)
+        records = list(case.current_opinion().records.order_by("position", "id"))
+        attach(records[0], [file_upload("biopsy.pdf", pdf_bytes(3))], caregiver)
+        attach(records[1], [file_upload("labs.png", image_bytes(), "image/png")], owner)
+        return case
+
+    def test_files_travel_with_the_case_and_come_back_on_their_records(
+        self, owner, owner_client, stranger_client, case_with_files
+    ):
+        from cases.models import Attachment
+        from tests.files_support import image_bytes, pdf_bytes
+
+        data = exported(owner_client, case_with_files)
+        document = case_json(data)
+        assert [f["name"] for f in document["files"]] == ["biopsy.pdf", "labs.png"]
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+        for entry in document["files"]:
+            assert entry["path"] in names and "biopsy" not in entry["path"]
+        wanted = [
+            (a.record.name, a.name, a.kind, a.pages, a.size)
+            for a in Attachment.objects.in_case(case_with_files).order_by("id")
+        ]
+        erase_case(case_with_files, by=owner)
+
+        upload(stranger_client, data)
+        copy = Case.objects.get()
+        got = Attachment.objects.in_case(copy).order_by("id")
+        assert [(a.record.name, a.name, a.kind, a.pages, a.size) for a in got] == wanted
+        assert got[0].file.open("rb").read() == pdf_bytes(3)
+        assert got[1].file.open("rb").read() == image_bytes() and got[1].thumbnail
+
+    def test_a_file_changed_after_export_is_refused_and_nothing_imported(
+        self, owner_client, stranger_client, case_with_files
+    ):
+        data = exported(owner_client, case_with_files)
+        path = case_json(data)["files"][0]["path"]
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+            for info in source.infolist():
+                content = source.read(info)
+                if info.filename == path:
+                    content = content.replace(b"%PDF-", b"MZ\x90\x00\x03")
+                target.writestr(info, content)
+        count = Case.objects.count()
+        response = upload(stranger_client, out.getvalue())
+        assert "has changed since export" in response.content.decode()
+        assert Case.objects.count() == count

@@ -130,7 +130,7 @@ def test_packet_questions_are_one_list_of_items_with_label_and_body(packet_tree)
 
 def test_packet_records_table_is_one_table_across_a_page_break(packet_tree):
     tables = _tables_with_column_headers(
-        packet_tree, "Record", "Status", "Format", "At the appointment"
+        packet_tree, "Record", "Status", "Format", "At the appointment", "Attached documents"
     )
     assert len(tables) == 1, packet_tree.outline()
     table = tables[0]

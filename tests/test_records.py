@@ -96,8 +96,9 @@ class TestRecordsPage:
         assert small.current_opinion().records.count() == 1
         assert big.current_opinion().records.count() == 50
         for c in (small, big):
-            # One of them fetches the opinion's records-request letters.
-            with django_assert_max_num_queries(6):
+            # One fetches the opinion's records-request letters, one every record's
+            # attached documents at once.
+            with django_assert_max_num_queries(7):
                 assert owner_client.get(url("records", c)).status_code == 200
 
 

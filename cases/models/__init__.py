@@ -3,6 +3,7 @@
 - case: the person, the first diagnosis and proposed treatment, step 1 and the insurance policy
 - opinion: each further opinion sought, with its steps 2 to 4, outcome and decision
 - items: records checklist, medications, questions, insurance calls, follow-up actions
+- files: documents attached to records
 - sharing: memberships (roles, authority on file, reminder choice) and invitations
 - reminders: the reminders sent, so the daily job sends each once
 - background: the outbox of emails for the worker, and scheduled runs
@@ -11,6 +12,7 @@
 
 from .background import OutgoingEmail, ScheduledRun
 from .case import Case, CaseQuerySet, InformChoice, Reason, Relationship, TreatmentKind, Urgency
+from .files import Attachment, FileKind
 from .items import FollowUpAction, InsuranceCall, Medication, Question, RecordItem
 from .letters import RecordRequest, SentHow
 from .opinion import Decision, Opinion, Result
@@ -18,6 +20,8 @@ from .reminders import ReminderKind, SentReminder
 from .sharing import AuthorityKind, Invitation, Membership, Need, Role
 
 __all__ = [
+    "Attachment",
+    "FileKind",
     "AuthorityKind",
     "Case",
     "CaseQuerySet",

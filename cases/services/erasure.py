@@ -84,16 +84,18 @@ def _forget_trail(case_id: str, keys: dict[type[models.Model], list[str]]) -> No
 
 
 def stored_files(case: Case) -> list[str]:
-    """Names in default storage that belong to the case. Records have no attachments
-    yet; when they do, their stored names are gathered here, before the rows go."""
-    return []
+    """Names in the attachments storage that belong to the case, gathered before the
+    rows go. (Each attachment's post_delete also removes its own; deleting twice is
+    harmless, and this list still holds if a bulk delete ever skips the signal.)"""
+    from cases.models import Attachment
+
+    return [n for a in Attachment.objects.in_case(case) for n in a.stored_names()]
 
 
 def _delete_stored(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
+    from cases.services.files import delete_stored
 
-    for name in names:
-        default_storage.delete(name)
+    delete_stored(names)
 
 
 @transaction.atomic

@@ -6,13 +6,14 @@ JSON Schema that describes it, and a README.txt in plain words. An account's ZIP
 ``account.json`` and one such folder per case. File names inside carry no health data.
 
 The ZIP is written to a spooled temporary file (memory first, disk when large), so the
-attachments of a later version (the reserved ``files/`` folder) will fit.
+attached documents (the ``files/`` folder, streamed from storage) fit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import tempfile
 import time
 import zipfile
@@ -72,6 +73,18 @@ def _finish(spool, file_name: str, **extra) -> Export:
     return Export(file=spool, file_name=file_name, size=size, **extra)
 
 
+def _write_files(archive: zipfile.ZipFile, folder: str, case: Case) -> None:
+    """The attached documents, streamed from storage into files/ (listed in case.json)."""
+    from cases.models import Attachment
+
+    for attachment in Attachment.objects.in_case(case).order_by("pk"):
+        with (
+            attachment.file.open("rb") as source,
+            archive.open(folder + portable.zip_path(attachment), "w") as target,
+        ):
+            shutil.copyfileobj(source, target, 1024 * 1024)
+
+
 def _write_case(
     archive: zipfile.ZipFile,
     folder: str,
@@ -88,6 +101,7 @@ def _write_case(
     archive.writestr(folder + portable.SCHEMA_PATH.name, portable.SCHEMA_PATH.read_bytes())
     for name, data in rendered.items():
         archive.writestr(folder + name, data)
+    _write_files(archive, folder, case)
     readme = render_to_string(
         "cases/data/README_case.txt",
         {

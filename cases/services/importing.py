@@ -15,11 +15,13 @@ audit trail, so the copy's trail starts with "imported this case".
 
 from __future__ import annotations
 
+import hashlib
 import json
 import stat
+import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from auditlog.context import disable_auditlog
@@ -29,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from cases import audit
-from cases.models import Case, Medication, Membership, RecordRequest, Role
+from cases.models import Attachment, Case, Medication, Membership, RecordRequest, Role
 from cases.models.letters import source_key
 from cases.services import portable
 
@@ -75,6 +77,8 @@ def _one_letter_per_place(letters: list[RecordRequest]) -> list[RecordRequest]:
 class CaseFile:
     folder: str
     document: dict[str, Any]
+    # The attached documents' bytes (spooled to disk when large), by their path in the ZIP.
+    attachments: dict[str, IO[bytes]] = field(default_factory=dict)
 
 
 # Reading the ZIP ------------------------------------------------------------------------
@@ -172,6 +176,45 @@ def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
+def _read_attachments(
+    archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], folder: str, document
+) -> dict[str, IO[bytes]]:
+    """Each listed document's bytes, checked against its size and SHA-256 in case.json."""
+    out: dict[str, IO[bytes]] = {}
+    total = 0
+    for entry in document["files"]:
+        info = names.get(folder + entry["path"])
+        if info is None or entry["path"] in out:
+            raise ImportRefused(f"{DAMAGED} (An attached document is missing from the ZIP.)")
+        if entry["size"] > settings.ATTACHMENT_MAX_BYTES or info.file_size != entry["size"]:
+            raise ImportRefused(
+                f"{DAMAGED} (An attached document is bigger than this server accepts.)"
+            )
+        total += entry["size"]
+        if total > settings.CASE_ATTACHMENTS_MAX_BYTES:
+            raise ImportRefused(
+                "The documents attached to this case are more than this server keeps for "
+                "one case. Nothing was imported."
+            )
+        # Kept open for the import that follows; closed with the CaseFile.
+        spool = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115
+        digest = hashlib.sha256()
+        try:
+            with archive.open(info) as member:
+                for chunk in iter(lambda: member.read(1024 * 1024), b""):
+                    digest.update(chunk)
+                    spool.write(chunk)
+                    if spool.tell() > entry["size"]:
+                        raise ImportRefused(_too_big_unpacked())
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise ImportRefused(DAMAGED) from exc
+        if digest.hexdigest() != entry["sha256"]:
+            raise ImportRefused(f"{DAMAGED} (An attached document has changed since export.)")
+        spool.seek(0)
+        out[entry["path"]] = spool
+    return out
+
+
 def read_archive(upload: IO[bytes], *, size: int | None = None) -> list[CaseFile]:
     """The case documents in an uploaded ZIP, each checked against its schema."""
     if size is not None and size > max_upload_bytes():
@@ -188,7 +231,9 @@ def read_archive(upload: IO[bytes], *, size: int | None = None) -> list[CaseFile
         files = []
         for name in _case_json_names(names):
             document = _parse(_read_bounded(archive, names[name]))
-            files.append(CaseFile(folder=name[: -len("case.json")], document=document))
+            folder = name[: -len("case.json")]
+            attachments = _read_attachments(archive, names, folder, document)
+            files.append(CaseFile(folder=folder, document=document, attachments=attachments))
     return files
 
 
@@ -240,11 +285,11 @@ def _check_consistency(document: dict[str, Any]) -> None:
     numbers = [o["number"] for o in document["opinions"]]
     if len(set(numbers)) != len(numbers) or min(numbers) < 2:
         raise ImportRefused(DAMAGED)
-    if document["files"]:
-        raise ImportRefused(
-            "This export holds attached documents, which this server cannot store yet. "
-            "Nothing was imported."
-        )
+    records = {o["number"]: len(o["records"]) for o in document["opinions"]}
+    for entry in document["files"]:
+        where = entry["record"]
+        if where is None or where["index"] >= records.get(where["opinion"], 0):
+            raise ImportRefused(f"{DAMAGED} (An attached document belongs to no record.)")
 
 
 # Writing the case --------------------------------------------------------------------------
@@ -264,7 +309,9 @@ def _build(part: portable.Part, data: dict[str, Any], *, where: str, **links) ->
     return obj
 
 
-def _create_case(document: dict[str, Any], user: AbstractBaseUser) -> Case:
+def _create_case(
+    document: dict[str, Any], user: AbstractBaseUser, files: dict[str, IO[bytes]]
+) -> Case:
     case = _build(portable.CASE, document["case"], where="the case", created_by=user)
     medications = [
         _build(portable.MEDICATION, m, where="the medications") for m in document["medications"]
@@ -312,7 +359,29 @@ def _create_case(document: dict[str, Any], user: AbstractBaseUser) -> Case:
             for item in items:
                 item.opinion = opinion
             portable.OPINION_LISTS[name].model.objects.bulk_create(items)
+    _attach_documents(document, {o.number: lists["records"] for o, lists in opinions}, user, files)
     return case
+
+
+def _attach_documents(document, records, user, files: dict[str, IO[bytes]]) -> None:
+    """Each document goes through the same checks as an upload: by content, never trusted."""
+    from django.core.files import File
+
+    from cases.services.files import check_upload, store
+
+    for entry in document["files"]:
+        record = records[entry["record"]["opinion"]][entry["record"]["index"]]
+        upload = File(files[entry["path"]], name=entry["name"])
+        upload.size = entry["size"]
+        try:
+            checked = check_upload(upload)
+        except ValidationError as exc:
+            raise ImportRefused(
+                f"An attached document, ‘{entry['name']}’, was refused: {exc.messages[0]} "
+                "Nothing was imported."
+            ) from exc
+        added_at = portable.load_value(Attachment._meta.get_field("added_at"), entry["added_at"])
+        store(record, [checked], user, added_at=added_at)
 
 
 @dataclass
@@ -327,7 +396,7 @@ def import_documents(files: list[CaseFile], user: AbstractBaseUser) -> list[Impo
     email = (user.email or "").lower()
     with transaction.atomic():
         with disable_auditlog():
-            cases = [_create_case(f.document, user) for f in files]
+            cases = [_create_case(f.document, user, f.attachments) for f in files]
         for case in cases:
             audit.record_case_import(case, user)
     return [

@@ -110,6 +110,14 @@ class Packet:
         return f"second-opinion-packet-{self.printed_on:%Y-%m-%d}.pdf"
 
     @property
+    def bundle_file_name(self) -> str:
+        return f"second-opinion-packet-with-records-{self.printed_on:%Y-%m-%d}.pdf"
+
+    @property
+    def attached_pages(self) -> int:
+        return sum(getattr(r, "attached_pages", 0) for r in self.records)
+
+    @property
     def paper_label(self) -> str:
         return PAPER_SIZES[self.paper]
 
@@ -226,13 +234,19 @@ def build_packet(case: Case, user, *, paper: Paper = "a4", today: dt.date | None
     opinion = (
         Opinion.objects.filter(case=case)
         .prefetch_related(
-            Prefetch("records", queryset=RecordItem.objects.order_by("position", "id")),
+            # Each record's attached documents: its row lists them with their pages.
+            Prefetch(
+                "records",
+                queryset=RecordItem.objects.order_by("position", "id").prefetch_related("files"),
+            ),
             Prefetch("questions", queryset=Question.objects.order_by("position", "id")),
             "calls",
         )
         .latest("number")
     )
     records = list(opinion.records.all())
+    for record in records:
+        record.attached_pages = sum(f.printable_pages for f in record.files.all())
     questions = list(opinion.questions.all())
     medications = list(case.medications.order_by("position", "id"))
     memberships = (

@@ -3,14 +3,15 @@
 One description of which fields travel serves both directions, so a field added to a
 model reaches the export, the import and (through a test) the JSON Schema together.
 The format is versioned: ``FORMAT_VERSION`` changes only when an old reader could no
-longer read a new file (see docs/DATA.md). Files attached to records (not built yet)
-will travel in the ZIP's ``files/`` folder, listed in the document's ``files`` array.
+longer read a new file (see docs/DATA.md). Files attached to records
+travel in the ZIP's ``files/`` folder, listed in the document's ``files`` array.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -125,7 +126,9 @@ def case_document(case: Case, *, exported_by, now: dt.datetime | None = None) ->
 
     now = now or timezone.now()
     opinions = list(
-        Opinion.objects.filter(case=case).order_by("number").prefetch_related(*OPINION_LISTS)
+        Opinion.objects.filter(case=case)
+        .order_by("number")
+        .prefetch_related(*OPINION_LISTS, "records__files__added_by")
     )
     memberships = list(
         Membership.objects.filter(case=case).select_related("user", "invited_by").order_by("pk")
@@ -184,9 +187,43 @@ def case_document(case: Case, *, exported_by, now: dt.datetime | None = None) ->
             }
             for e, line in zip(entries, described, strict=True)
         ],
-        # Reserved for attachments: each one a file under files/ in the ZIP (docs/DATA.md).
-        "files": [],
+        # Attached documents: each one a file under files/ in the ZIP (docs/DATA.md).
+        "files": file_entries(opinions),
     }
+
+
+def _sha256(attachment) -> str:
+    digest = hashlib.sha256()
+    with attachment.file.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def zip_path(attachment) -> str:
+    """Its place in the ZIP: the random stored name, never the person's file name."""
+    return "files/" + attachment.file.name.rsplit("/", 1)[-1]
+
+
+def file_entries(opinions: list[Opinion]) -> list[dict[str, Any]]:
+    """Each attached document, pointing at its record by opinion number and position."""
+    out = []
+    for o in opinions:
+        for index, record in enumerate(o.records.all()):
+            for a in record.files.all():
+                out.append(
+                    {
+                        "path": zip_path(a),
+                        "name": a.name,
+                        "media_type": a.media_type,
+                        "size": a.size,
+                        "sha256": _sha256(a),
+                        "record": {"opinion": o.number, "index": index},
+                        "added_by": _email(a.added_by),
+                        "added_at": a.added_at.astimezone(dt.UTC).isoformat(),
+                    }
+                )
+    return out
 
 
 LOG_ACTIONS = {0: "create", 1: "update", 2: "delete", 3: "access"}

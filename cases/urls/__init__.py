@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", include("cases.urls.lists")),
     path("cases/<uuid:case_id>/", include("cases.urls.packet")),
     path("cases/<uuid:case_id>/", include("cases.urls.letters")),
+    path("cases/<uuid:case_id>/", include("cases.urls.files")),
     path("cases/<uuid:case_id>/", include("cases.urls.sharing")),
     path("cases/<uuid:case_id>/", include("cases.urls.outcomes")),
     path("cases/<uuid:case_id>/", include(data_urls.case_urlpatterns)),

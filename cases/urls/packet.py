@@ -7,4 +7,5 @@ from cases.views import packet
 urlpatterns = [
     path("packet/", packet.packet_preview, name="packet_preview"),
     path("packet/download/", packet.packet_download, name="packet_download"),
+    path("packet/with-records/", packet.packet_bundle_download, name="packet_bundle_download"),
 ]

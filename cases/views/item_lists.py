@@ -66,8 +66,12 @@ class Screen:
         add_form: forms.BaseForm | None = None,
         failed_form: forms.BaseForm | None = None,
         action_form: forms.BaseForm | None = None,
+        **extra: Any,
     ) -> dict[str, Any]:
-        """Everything the page and its partial need; ``focus`` is (item id, what to focus)."""
+        """Everything the page and its partial need; ``focus`` is (item id, what to focus).
+
+        ``extra``: state a list's own views add (a record's failed upload, a file asked
+        about before removal), passed to its templates as is."""
         spec, can_edit = self.spec, self.case.membership.can_edit
         entries = make_entries(
             spec.siblings(self.owner),
@@ -95,6 +99,7 @@ class Screen:
             "form": failed_form,
             "focus_heading": focus is not None and focus[1] == "heading",
             **spec.decorate(entries),
+            **extra,
         }
 
     def render(self, **state: Any) -> HttpResponse:

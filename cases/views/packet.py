@@ -16,9 +16,10 @@ from django.views.decorators.http import require_safe
 
 from cases import ratelimit
 from cases.access import Need, get_case
-from cases.audit import record_packet_download
+from cases.audit import record_bundle_download, record_packet_download
 from cases.models import Case, Opinion
 from cases.pdf import render_pdf
+from cases.services.bundle import BundleTooBig, build_bundle, check_size
 from cases.services.packet import PAPER_SIZES, Packet, build_packet, paper_for
 
 
@@ -43,6 +44,11 @@ def packet_preview(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(request, "cases/packet/preview.html", context)
 
 
+def _packet_pdf(request: HttpRequest, packet: Packet) -> bytes:
+    html = render_to_string("cases/packet/document.html", {"packet": packet}, request=request)
+    return render_pdf(html)
+
+
 @require_safe
 def packet_download(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.VIEW)
@@ -50,10 +56,37 @@ def packet_download(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
         return refused
     packet = build_packet(case, request.user, paper=_paper(request))
-    html = render_to_string("cases/packet/document.html", {"packet": packet}, request=request)
-    pdf = render_pdf(html)
+    pdf = _packet_pdf(request, packet)
     # Every download goes on the case's activity trail: the packet holds the member ID.
     record_packet_download(packet.case, request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{packet.file_name}"'
+    return response
+
+
+@require_safe
+def packet_bundle_download(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The packet followed by every attached PDF and image, bookmarked per record."""
+    case = get_case(request, case_id, Need.VIEW)
+    if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
+        return refused
+    packet = build_packet(case, request.user, paper=_paper(request))
+    try:
+        check_size(packet.records)
+    except BundleTooBig as exc:
+        return render(
+            request,
+            "cases/packet/preview.html",
+            {
+                "case": case,
+                "packet": packet,
+                "paper_sizes": PAPER_SIZES.items(),
+                "bundle_error": str(exc),
+            },
+            status=413,
+        )
+    pdf = build_bundle(_packet_pdf(request, packet), packet.records, paper=packet.paper)
+    record_bundle_download(packet.case, request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{packet.bundle_file_name}"'
     return response

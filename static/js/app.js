@@ -40,6 +40,24 @@
     }
   });
 
+  // Attaching files: a progress bar fills while the upload goes (htmx fires
+  // htmx:xhr:progress on the form); the server's announce event says when it is done.
+  document.addEventListener("htmx:xhr:progress", function (evt) {
+    var form = evt.target && evt.target.closest && evt.target.closest(".file-form");
+    var bar = form && form.querySelector(".file-form__progress");
+    if (!bar || !evt.detail.lengthComputable) return;
+    bar.hidden = false;
+    bar.value = Math.round((evt.detail.loaded / evt.detail.total) * 100);
+  });
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var bar = evt.target && evt.target.querySelector && evt.target.querySelector(".file-form__progress");
+    if (bar) {
+      bar.value = 0;
+      bar.hidden = false;
+      announce("Uploading…");
+    }
+  });
+
   // A request that failed (network down, server error) must not fail silently.
   document.addEventListener("htmx:responseError", function () {
     announce("Sorry, that did not save. Please try again.");

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from cases.management.commands._demo_files import attach_demo_files
 from cases.models import (
     AuthorityKind,
     Case,
@@ -90,7 +91,7 @@ class Command(BaseCommand):
                 for old in existing:
                     # Deleted for good, activity trail included, as people delete cases.
                     erase_case(old, by=None)
-                build(maria, emma, timezone.localdate())
+                attach_demo_files(build(maria, emma, timezone.localdate()), maria)
                 created.append(name)
 
         if created:

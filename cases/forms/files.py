@@ -1,0 +1,53 @@
+"""The form that attaches documents to a record: one or more files at once."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from cases.services.files import ACCEPTED
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)]
+
+
+# At most this many files in one go: every input is bounded.
+MAX_FILES_AT_ONCE = 20
+
+
+class AttachForm(forms.Form):
+    files = MultipleFileField(
+        label="Attach files",
+        help_text=(
+            f"PDF, JPEG, PNG, HEIC photo or ZIP (for example the DICOM folder from a disc), "
+            f"up to {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB each. "
+            "You can choose several."
+        ),
+        error_messages={"required": f"Choose a file to attach: {ACCEPTED}."},
+    )
+
+    def __init__(self, *args, record_id: int, **kwargs):
+        kwargs.setdefault("auto_id", f"record-{record_id}-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["files"].widget.attrs["accept"] = (
+            ".pdf,.jpg,.jpeg,.png,.heic,.heif,.zip,application/pdf,image/jpeg,image/png,"
+            "image/heic,application/zip"
+        )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if len(files) > MAX_FILES_AT_ONCE:
+            raise forms.ValidationError(
+                f"Attach at most {MAX_FILES_AT_ONCE} files at once, then add the rest."
+            )
+        return files
