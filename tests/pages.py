@@ -21,6 +21,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.models import Case, Invitation, Role
+from cases.services.reminders import unsubscribe_token
 from cases.services.sharing import invitation_token
 from tests.test_access_policy import _kwargs_for, case_url_names
 
@@ -117,6 +118,10 @@ def candidate_pages(owner) -> list[Page]:
                 case=cases[0], email="aunt@example.org", role=Role.VIEWER, invited_by=owner
             )
             token = invitation_token(invitation)
+            pages.append(Page(name, reverse(name, args=[token]), anonymous=True))
+        elif name == "reminders_unsubscribe":
+            # The signed link in a reminder email: opened signed out, from the mail program.
+            token = unsubscribe_token(cases[0].pk, owner.pk)
             pages.append(Page(name, reverse(name, args=[token]), anonymous=True))
         elif not params:
             pages.append(Page(name, reverse(name), anonymous=name in ANONYMOUS))
