@@ -379,7 +379,7 @@ class TestWritingAndSending:
             letter.sent_on = SENT
             letter.save()
         for c in (few, many):
-            with django_assert_max_num_queries(6):
+            with django_assert_max_num_queries(7):
                 assert owner_client.get(reverse("records", args=[c.pk])).status_code == 200
             with django_assert_max_num_queries(12):
                 assert owner_client.get(reverse("dashboard")).status_code == 200
