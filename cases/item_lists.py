@@ -10,18 +10,18 @@ suggestions (``decorate``).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from cases.concurrency import GuardedModelForm
 from cases.forms import lists as list_forms
 from cases.models import Case, Medication, Opinion, Question, RecordItem
-from cases.models.items import RecordStatus
+from cases.models.items import FOLLOW_UP_AFTER_DAYS, RecordStatus
 from cases.services.lists import StatusChangedMeanwhile, change_record_status, unused_suggestions
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ STATUS_TAGS = {
 
 
 def _flag_records(entries: list[Entry]) -> dict[str, Any]:
-    today = dt.date.today()
+    today = timezone.localdate()
     for entry in entries:
         record = entry.obj
         entry.tag = (record.get_status_display(), STATUS_TAGS[record.status])
@@ -141,6 +141,7 @@ def _flag_records(entries: list[Entry]) -> dict[str, Any]:
             entry.extra["follow_up_days"] = (today - record.requested_on).days
     return {
         "follow_up_count": sum(1 for e in entries if e.attention),
+        "follow_up_days": FOLLOW_UP_AFTER_DAYS,
         "statuses": RecordStatus.choices,
     }
 

@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
+from cases import display
 from cases.concurrency import GuardedModelForm
 from cases.forms import case as case_forms
 from cases.forms import roadmap as step_forms
@@ -55,8 +55,7 @@ def money(value: Decimal | None) -> str:
 def when(value: dt.datetime | None) -> str:
     if not value:
         return ""
-    local = timezone.localtime(value)
-    return f"{local:%A %-d %B %Y, %-I:%M %p}".replace("AM", "am").replace("PM", "pm")
+    return display.date_and_time(value, weekday=True)
 
 
 SECTIONS: dict[str, Section] = {
@@ -138,7 +137,8 @@ def _display(obj: Case | Opinion, name: str) -> Any:
         return "Yes" if value else "No"
     if isinstance(value, dt.date):
         return f"{value:%-d %B %Y}"
-    if getter and value:
+    if getter:
+        # An empty choice reads as its label ("Not known yet"), as the form offered it.
         return getter()
     return value
 

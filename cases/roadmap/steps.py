@@ -7,14 +7,13 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils import timezone
-
+from cases import display
 from cases.models import Case, InformChoice, InsuranceCall, Opinion
-from cases.models.items import RecordItem, RecordStatus
+from cases.models.items import FOLLOW_UP_AFTER_DAYS, RecordItem, RecordStatus
 from cases.models.opinion import ApprovalStatus, YesNo
 
 # The article's first risk is delay: these say when a step has stalled.
-RECORD_FOLLOW_UP_DAYS = 10
+RECORD_FOLLOW_UP_DAYS = FOLLOW_UP_AFTER_DAYS
 REFERRAL_FOLLOW_UP_DAYS = 14
 START_BY_CLOSE_DAYS = 14
 
@@ -38,12 +37,7 @@ class Status(enum.Enum):
 
     @property
     def tag_class(self) -> str:
-        return {
-            Status.NOT_STARTED: "tag--grey",
-            Status.IN_PROGRESS: "tag--blue",
-            Status.DONE: "tag--green",
-            Status.SKIPPED: "tag--grey",
-        }[self]
+        return display.tag_class(self)
 
 
 @dataclass(frozen=True)
@@ -182,7 +176,8 @@ def records_step(records: Sequence[RecordItem], today: dt.date) -> Step:
         status = Status.NOT_STARTED
     summary = f"{len(ready)} of {total} records ready." if total else "No records on the list yet."
     if late:
-        next_ = f"Call about {plural(len(late), 'record')} requested over 10 days ago."
+        late_text = plural(len(late), "record")
+        next_ = f"Call about {late_text} requested over {RECORD_FOLLOW_UP_DAYS} days ago."
     elif needed:
         next_ = f"Request the {plural(len(needed), 'record')} still needed."
     elif waiting:
@@ -221,5 +216,4 @@ def appointment_step(opinion: Opinion) -> Step:
 
 
 def when_text(value: dt.datetime) -> str:
-    local = timezone.localtime(value)
-    return f"{local:%-d %B %Y} at {local:%-I:%M %p}".replace("AM", "am").replace("PM", "pm")
+    return display.date_and_time(value)
