@@ -77,6 +77,7 @@ class ItemList:
     above: str = ""  # template, inside the list: above the items
     below: str = ""  # template, inside the list: after the add form
     tools: str = ""  # template: an item's own controls before edit and remove
+    nav: str = ""  # template: links on to the steps before and after, for a step's list
     movable: bool = True
     actions: tuple[ItemAction, ...] = ()
     # Sets what entries show besides their fields and returns more page context.
@@ -190,6 +191,7 @@ LISTS: dict[str, ItemList] = {
             body="cases/lists/records/_body.html",
             above="cases/lists/records/_above.html",
             tools="cases/lists/records/_tools.html",
+            nav="cases/lists/records/_nav.html",
             movable=False,
             actions=(
                 ItemAction(

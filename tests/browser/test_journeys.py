@@ -302,7 +302,7 @@ def test_maria_walks_all_four_steps_with_the_keyboard_alone(page: Page, axe_chec
     keys.press("Space")
     save_section("appointment", "The appointment")
     appointment = page.locator("#section-appointment")
-    expect(appointment).to_contain_text(f"{appointment_day:%A %-d %B %Y}, 10:30 am")
+    expect(appointment).to_contain_text(f"{appointment_day:%A %-d %B %Y} at 10:30am")
     expect(appointment).to_contain_text("In person")
     expect(appointment.get_by_role("link", name="Add to calendar")).to_be_visible()
 
@@ -318,7 +318,7 @@ def test_maria_walks_all_four_steps_with_the_keyboard_alone(page: Page, axe_chec
         f"{long_date(today - dt.timedelta(days=2))}. They offered to forward your records."
     )
     expect(page.locator(".roadmap")).to_contain_text(
-        f"Booked for {long_date(appointment_day)} at 10:30 am at University Medical Center."
+        f"Booked for {long_date(appointment_day)} at 10:30am at University Medical Center."
     )
     # Booked before the surgery date: the warning about time has gone.
     expect(page.locator(".timing-warnings")).to_have_count(0)
