@@ -31,6 +31,18 @@ TAG_CLASSES: dict[str, str] = {
 }
 
 
+def whose(case: Any) -> str:
+    """ "your" in one's own case; the patient's name in a caregiver's ("John Lopez’s")."""
+    if case.relationship == "self":
+        return "your"
+    return f"{case.patient_name}’s"
+
+
+def they_need(case: Any) -> str:
+    """ "you need" in one's own case, "John Lopez needs" in a caregiver's."""
+    return "you need" if case.relationship == "self" else f"{case.patient_name} needs"
+
+
 def person_name(user: Any) -> str:
     """How a person is named to the others on a case: their name, else their email."""
     if user is None:

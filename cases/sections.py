@@ -20,6 +20,7 @@ from cases import display
 from cases.concurrency import GuardedModelForm
 from cases.forms import case as case_forms
 from cases.forms import roadmap as step_forms
+from cases.forms.fields import ForThePatient
 from cases.models import Case, Opinion
 
 Formatter = Callable[[Any], Any] | None  # None: the field is not shown in the summary
@@ -162,7 +163,6 @@ class SectionView:
     @property
     def rows(self) -> list[Row]:
         out = []
-        form_fields = self.section.form_class.base_fields
         for name in self.section.fields():
             if name in self.section.formatters:
                 fmt = self.section.formatters[name]
@@ -172,10 +172,24 @@ class SectionView:
             else:
                 value = _display(self.obj, name)
             if isinstance(value, list):
-                out.append(Row(form_fields[name].label, "", value))
+                out.append(Row(self._label(name), "", value))
             else:
-                out.append(Row(form_fields[name].label, value or ""))
+                out.append(Row(self._label(name), value or ""))
         return out
+
+    @property
+    def title(self) -> str:
+        """ "Your insurance policy", or "John Lopez’s insurance policy" in a caregiver's case."""
+        title = self.section.title
+        if title.startswith("Your ") and self.case.relationship != "self":
+            return f"{self.case.patient_name}’s {title[5:]}"
+        return title
+
+    def _label(self, name: str) -> str:
+        form_class = self.section.form_class
+        if issubclass(form_class, ForThePatient):
+            return form_class.label_for(name, self.case)
+        return str(form_class.base_fields[name].label)
 
     @property
     def edit_url(self) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
@@ -77,3 +77,36 @@ class MoneyField(forms.DecimalField):
             attrs.pop(key, None)
         attrs.update({"inputmode": "decimal", "autocomplete": "off"})
         return attrs
+
+
+class ForThePatient(forms.BaseForm):
+    """Labels that name the patient in a caregiver's case: "Does John Lopez need a referral?"
+
+    The form's own labels speak to the patient ("Do you need a referral?"); a case kept
+    for someone else swaps in ``others`` (``{name}`` is the patient's name, ``{whose}``
+    its possessive). Section summaries ask ``label_for`` so they read the same.
+    """
+
+    others: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        case = _case_of(getattr(self, "instance", None))
+        for name in self.others:
+            if name in self.fields:
+                self.fields[name].label = self.label_for(name, case)
+
+    @classmethod
+    def label_for(cls, name: str, case: Any) -> str:
+        field = cls.base_fields[name]
+        if case is None or case.relationship == "self" or name not in cls.others:
+            return str(field.label)
+        return cls.others[name].format(name=case.patient_name, whose=f"{case.patient_name}’s")
+
+
+def _case_of(instance: Any) -> Any:
+    if instance is None:
+        return None
+    if hasattr(instance, "relationship"):
+        return instance
+    return getattr(instance, "case", None)

@@ -14,6 +14,7 @@ from cases.forms.fields import (
     DATETIME_INVALID,
     DateInput,
     DateTimeInput,
+    ForThePatient,
     MoneyField,
     not_in_future,
 )
@@ -30,11 +31,13 @@ def _no_blank_choice(form: forms.BaseForm, *names: str) -> None:
 # Step 1 ---------------------------------------------------------------------------
 
 
-class ProviderForm(GuardedModelForm):
+class ProviderForm(ForThePatient, GuardedModelForm):
+    others = {"primary_provider_name": "{whose} primary provider’s name"}
+
     class Meta:
         model = Case
         fields = ["primary_provider_name", "primary_provider_contact"]
-        labels = {"primary_provider_name": "Your primary provider's name"}
+        labels = {"primary_provider_name": "Your primary provider’s name"}
         help_texts = {"primary_provider_name": "The doctor who usually looks after you."}
 
 
@@ -103,7 +106,9 @@ class CoverageForm(GuardedModelForm):
         _no_blank_choice(self, "coverage", "in_network")
 
 
-class ReferralForm(GuardedModelForm):
+class ReferralForm(ForThePatient, GuardedModelForm):
+    others = {"referral_status": "Does {name} need a referral?"}
+
     class Meta:
         model = Opinion
         fields = [
@@ -148,7 +153,9 @@ class ReferralForm(GuardedModelForm):
         return data
 
 
-class PriorAuthForm(GuardedModelForm):
+class PriorAuthForm(ForThePatient, GuardedModelForm):
+    others = {"prior_auth_status": "Does {name} need prior authorization?"}
+
     class Meta:
         model = Opinion
         fields = ["prior_auth_status", "prior_auth_reference"]

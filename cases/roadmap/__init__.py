@@ -102,7 +102,7 @@ def roadmap(
             inform_step(case),
             insurance_step(case, opinion, calls),
             records_step(records, today),
-            appointment_step(opinion),
+            appointment_step(opinion, case),
         ],
         warnings=timing_warnings(case, opinion, records, today),
         bring=what_to_bring(records, medications, questions),
