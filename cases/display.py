@@ -43,6 +43,25 @@ def they_need(case: Any) -> str:
     return "you need" if case.relationship == "self" else f"{case.patient_name} needs"
 
 
+# The relationship is written from the owner's side ("My parent"); anyone else on the
+# case reads it neutrally, from the patient's side.
+KEPT_BY = {
+    "self": "Kept by the patient",
+    "spouse": "Kept by their spouse or partner",
+    "parent": "Kept by their child",
+    "child": "Kept by their parent",
+    "other": "Kept by someone else for them",
+}
+
+
+def relationship_for(case: Any) -> str:
+    """Who the case is for, as the person looking at it should read it."""
+    membership = getattr(case, "membership", None)
+    if membership is None or membership.is_owner:
+        return str(case.get_relationship_display())
+    return KEPT_BY.get(case.relationship, "")
+
+
 def person_name(user: Any) -> str:
     """How a person is named to the others on a case: their name, else their email."""
     if user is None:

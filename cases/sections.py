@@ -66,6 +66,7 @@ SECTIONS: dict[str, Section] = {
         Section(
             "about", "About the person", "details about the person",
             case_forms.CaseAboutForm, "case_detail", "case_edit", "edit/",
+            formatters={"relationship": display.relationship_for},
         ),
         Section(
             "diagnosis", "Diagnosis", "diagnosis",

@@ -105,7 +105,12 @@ def roadmap(
             appointment_step(opinion, case),
         ],
         warnings=timing_warnings(case, opinion, records, today),
-        bring=what_to_bring(records, medications, questions),
+        bring=what_to_bring(
+            records,
+            medications,
+            questions,
+            can_edit=getattr(getattr(case, "membership", None), "can_edit", True),
+        ),
         records_ready=sum(1 for r in records if r.is_ready),
         records_total=len(records),
     )

@@ -30,3 +30,8 @@ def date_and_time(value: dt.datetime | None, style: str = "") -> str:
 @register.filter
 def status_tag(value: Any) -> str:
     return display.tag_class(value)
+
+
+@register.filter
+def relationship_for(case: Any) -> str:
+    return display.relationship_for(case)
