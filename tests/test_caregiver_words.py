@@ -62,3 +62,10 @@ def test_questions_and_summaries_on_step_pages_name_the_patient(owner_client, jo
         reverse("insurance_referral", kwargs={"case_id": johns_case.pk})
     ).context["form"]
     assert form.fields["referral_status"].label == "Does John Lopez need a referral?"
+
+
+def test_step_pages_speak_of_the_patients_records_by_name(owner_client, johns_case):
+    for name in ("step_inform", "step_appointment"):
+        html = owner_client.get(reverse(name, kwargs={"case_id": johns_case.pk})).content
+        assert "your records" not in html.decode()
+        assert "John Lopez’s records" in html.decode()

@@ -210,7 +210,9 @@ class SpecialistForm(GuardedModelForm):
         }
 
 
-class AppointmentForm(GuardedModelForm):
+class AppointmentForm(ForThePatient, GuardedModelForm):
+    others = {"records_arrived": "Have {whose} records arrived there?"}
+
     class Meta:
         model = Opinion
         fields = ["appointment_at", "appointment_mode", "records_arrived", "will_ask_to_record"]

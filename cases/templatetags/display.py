@@ -35,3 +35,9 @@ def status_tag(value: Any) -> str:
 @register.filter
 def relationship_for(case: Any) -> str:
     return display.relationship_for(case)
+
+
+@register.filter
+def whose(case: Any) -> str:
+    """ "your", or "John Lopez’s" in a caregiver's case (see cases.display.whose)."""
+    return display.whose(case)
