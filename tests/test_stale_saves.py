@@ -30,8 +30,8 @@ from cases.models import (
     Role,
 )
 from cases.models.items import RecordStatus
-from cases.services import sharing
 from cases.sections import SECTIONS
+from cases.services import sharing
 from tests.test_outcomes import decide_url, outcome_data, outcome_url, record_outcome
 from tests.test_records import edit_data
 from tests.test_roadmap_views import VALID

@@ -121,9 +121,7 @@ def test_failed_forms_low_on_a_page_land_at_their_error_summary(page, axe_check,
     assert page.evaluate("window.scrollY") > 0
     axe_check("call form with an error")
 
-    page.goto(
-        reverse("opinion_outcome", kwargs={"case_id": case.pk, "opinion_id": opinion.pk})
-    )
+    page.goto(reverse("opinion_outcome", kwargs={"case_id": case.pk, "opinion_id": opinion.pk}))
     axe_check("outcome page")
     page.get_by_role("button", name="Add action").click()
     expect(page.locator("#action-add [data-error-summary]")).to_be_in_viewport()

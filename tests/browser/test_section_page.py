@@ -12,9 +12,7 @@ from tests.factories import PASSWORD, make_case, make_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_save_and_cancel_on_a_change_page_of_its_own_return_to_the_case(
-    page, axe_check, login
-):
+def test_save_and_cancel_on_a_change_page_of_its_own_return_to_the_case(page, axe_check, login):
     owner = make_user("alice@example.org")
     case = make_case(owner)
     login("alice@example.org", PASSWORD)
