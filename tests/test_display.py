@@ -61,3 +61,19 @@ def test_a_person_is_named_by_name_else_email():
     assert display.person_name(_User(" Emma Lopez ", "emma@example.org")) == "Emma Lopez"
     assert display.person_name(_User("", "emma@example.org")) == "emma@example.org"
     assert display.person_name(None) == "Someone"
+
+
+def test_no_screen_formats_a_time_of_day_its_own_way():
+    """Times go through display.time_of_day; only the export READMEs state UTC in 24 hours."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    own_way = re.compile(r"g:i|h:i|H:i(?!:s)|%-?I:%M|%p\b|\|time:")
+    offenders = [
+        str(path.relative_to(root))
+        for pattern in ("templates/**/*.html", "cases/**/*.py")
+        for path in root.glob(pattern)
+        if own_way.search(path.read_text()) and path.name != "display.py"
+    ]
+    assert offenders == []

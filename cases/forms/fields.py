@@ -88,6 +88,7 @@ class ForThePatient(forms.BaseForm):
     """
 
     others: ClassVar[dict[str, str]] = {}
+    base_fields: ClassVar[dict[str, forms.Field]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
