@@ -10,18 +10,18 @@ suggestions (``decorate``).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from cases.concurrency import GuardedModelForm
 from cases.forms import lists as list_forms
 from cases.models import Case, Medication, Opinion, Question, RecordItem
-from cases.models.items import RecordStatus
+from cases.models.items import FOLLOW_UP_AFTER_DAYS, RecordStatus
 from cases.services import letters
 from cases.services.lists import StatusChangedMeanwhile, change_record_status, unused_suggestions
 
@@ -79,6 +79,7 @@ class ItemList:
     below: str = ""  # template, inside the list: after the add form
     tools: str = ""  # template: an item's own controls before edit and remove
     files: str = ""  # template: an item's attached documents, after its controls
+    nav: str = ""  # template: links on to the steps before and after, for a step's list
     movable: bool = True
     actions: tuple[ItemAction, ...] = ()
     # Sets what entries show besides their fields and returns more page context.
@@ -134,7 +135,7 @@ STATUS_TAGS = {
 
 
 def _flag_records(entries: list[Entry]) -> dict[str, Any]:
-    today = dt.date.today()
+    today = timezone.localdate()
     for entry in entries:
         record = entry.obj
         entry.tag = (record.get_status_display(), STATUS_TAGS[record.status])
@@ -144,6 +145,7 @@ def _flag_records(entries: list[Entry]) -> dict[str, Any]:
     _add_files(entries)
     return {
         "follow_up_count": sum(1 for e in entries if e.attention),
+        "follow_up_days": FOLLOW_UP_AFTER_DAYS,
         "statuses": RecordStatus.choices,
         **letters.decorate_records(entries),
     }
@@ -213,6 +215,7 @@ LISTS: dict[str, ItemList] = {
             files="cases/lists/records/_files.html",
             above="cases/lists/records/_above.html",
             tools="cases/lists/records/_tools.html",
+            nav="cases/lists/records/_nav.html",
             movable=False,
             actions=(
                 ItemAction(

@@ -15,11 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
+from cases import display
 from cases.concurrency import GuardedModelForm
 from cases.forms import case as case_forms
 from cases.forms import roadmap as step_forms
+from cases.forms.fields import ForThePatient
 from cases.models import Case, Opinion
 
 Formatter = Callable[[Any], Any] | None  # None: the field is not shown in the summary
@@ -55,8 +56,7 @@ def money(value: Decimal | None) -> str:
 def when(value: dt.datetime | None) -> str:
     if not value:
         return ""
-    local = timezone.localtime(value)
-    return f"{local:%A %-d %B %Y, %-I:%M %p}".replace("AM", "am").replace("PM", "pm")
+    return display.date_and_time(value, weekday=True)
 
 
 SECTIONS: dict[str, Section] = {
@@ -66,6 +66,7 @@ SECTIONS: dict[str, Section] = {
         Section(
             "about", "About the person", "details about the person",
             case_forms.CaseAboutForm, "case_detail", "case_edit", "edit/",
+            formatters={"relationship": display.relationship_for},
         ),
         Section(
             "diagnosis", "Diagnosis", "diagnosis",
@@ -138,7 +139,8 @@ def _display(obj: Case | Opinion, name: str) -> Any:
         return "Yes" if value else "No"
     if isinstance(value, dt.date):
         return f"{value:%-d %B %Y}"
-    if getter and value:
+    if getter:
+        # An empty choice reads as its label ("Not known yet"), as the form offered it.
         return getter()
     return value
 
@@ -162,7 +164,6 @@ class SectionView:
     @property
     def rows(self) -> list[Row]:
         out = []
-        form_fields = self.section.form_class.base_fields
         for name in self.section.fields():
             if name in self.section.formatters:
                 fmt = self.section.formatters[name]
@@ -172,10 +173,24 @@ class SectionView:
             else:
                 value = _display(self.obj, name)
             if isinstance(value, list):
-                out.append(Row(form_fields[name].label, "", value))
+                out.append(Row(self._label(name), "", value))
             else:
-                out.append(Row(form_fields[name].label, value or ""))
+                out.append(Row(self._label(name), value or ""))
         return out
+
+    @property
+    def title(self) -> str:
+        """ "Your insurance policy", or "John Lopez’s insurance policy" in a caregiver's case."""
+        title = self.section.title
+        if title.startswith("Your ") and self.case.relationship != "self":
+            return f"{self.case.patient_name}’s {title[5:]}"
+        return title
+
+    def _label(self, name: str) -> str:
+        form_class = self.section.form_class
+        if issubclass(form_class, ForThePatient):
+            return form_class.label_for(name, self.case)
+        return str(form_class.base_fields[name].label)
 
     @property
     def edit_url(self) -> str:

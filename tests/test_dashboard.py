@@ -34,7 +34,7 @@ def test_cases_are_grouped_by_person_with_status_next_step_appointment_and_role(
     assert page.index("Prostate cancer") < page.index("Rosa Diaz")
     assert "Born 1 June 1958" in page
     assert "Appointment booked" in page and "Seeking an opinion" in page
-    assert "3 December 2026, 9:30 a.m." in page
+    assert "3 December 2026 at 9:30am" in page
     assert "Viewer" in page and "Owner" in page
     assert "Next step" in page
 

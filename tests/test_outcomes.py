@@ -111,9 +111,9 @@ class TestRecordOutcome:
             ("result", "maybe", "Select a valid choice"),
             ("outcome_on", TOMORROW.isoformat(), "The date of the opinion must be today or in"),
             ("outcome_on", "2026-02-31", "Enter a real date"),
-            ("outcome_cost", "-5", "The cost cannot be negative"),
-            ("outcome_cost", "a lot", "Enter the cost as a number"),
-            ("outcome_cost", "12.345", "Enter the cost to the nearest cent"),
+            ("outcome_cost", "-5", "The amount must be 0 or more"),
+            ("outcome_cost", "a lot", "Enter an amount in dollars"),
+            ("outcome_cost", "12.345", "Enter the cents with no more than 2 digits"),
             ("outcome_urgency", "yesterday", "Select a valid choice"),
         ],
     )
@@ -487,3 +487,20 @@ def test_a_stale_decision_is_refused_and_starts_nothing(owner_client, caregiver_
     assert maria.opinions.count() == 1
     opinion.refresh_from_db()
     assert opinion.decision == Decision.RETURN
+
+
+def test_the_outcome_date_starts_as_a_past_appointment_day(owner_client, maria):
+    opinion = maria.current_opinion()
+    form = owner_client.get(outcome_url(maria, opinion)).context["form"]
+    assert form.initial["outcome_on"] == timezone.localtime(opinion.appointment_at).date()
+
+
+def test_the_outcome_form_does_not_offer_a_future_appointment_day_it_would_refuse(
+    owner_client, maria
+):
+    opinion = maria.current_opinion()
+    opinion.appointment_at = timezone.now() + dt.timedelta(days=3)
+    opinion.save(update_fields=["appointment_at"])
+    response = owner_client.get(outcome_url(maria, opinion))
+    assert not response.context["form"].initial.get("outcome_on")
+    assert (TODAY + dt.timedelta(days=3)).isoformat() not in response.content.decode()

@@ -83,7 +83,7 @@ def test_marias_packet_has_every_section_in_order(maria_client, maria):
         "Dr Alan Chen, Breast oncology",
         "University Medical Center, Breast Cancer Program",
         "1200 University Avenue, Suite 4B",
-        "Wednesday 25 November 2026, 10:30 AM",
+        "Wednesday 25 November 2026 at 10:30am",
         "(555) 340-7788",
         "Brought by The patient, Maria Lopez",
         f"Printed on {today.day} {today:%B %Y}",

@@ -133,21 +133,21 @@ class TestStep3:
 
 class TestStep4:
     def test_not_started_without_a_specialist(self):
-        assert rm.appointment_step(opinion()).status is rm.Status.NOT_STARTED
+        assert rm.appointment_step(opinion(), case()).status is rm.Status.NOT_STARTED
 
     def test_a_specialist_without_a_date_is_in_progress(self):
-        step = rm.appointment_step(opinion(specialist_name="Dr Okafor"))
+        step = rm.appointment_step(opinion(specialist_name="Dr Okafor"), case())
         assert step.status is rm.Status.IN_PROGRESS
         assert "second opinion" in step.next
 
     def test_booked_is_done_and_reminds_to_check_the_records_arrived(self):
         op = opinion(appointment_at=at(dt.date(2026, 12, 3)), specialist_institution="UMC")
-        step = rm.appointment_step(op)
+        step = rm.appointment_step(op, case())
         assert step.status is rm.Status.DONE
         assert "3 December 2026" in step.summary
         assert "records have arrived" in step.next
         op.records_arrived = YesNo.YES
-        assert rm.appointment_step(op).next == ""
+        assert rm.appointment_step(op, case()).next == ""
 
 
 class TestTimingWarnings:

@@ -296,7 +296,7 @@ class TestValidation:
         assert response.status_code == 200
         assert "<html" not in html
         assert "data-error-summary" in html
-        assert "Enter an amount in dollars, for example 250 or 250.50" in html
+        assert "Enter an amount in dollars, for example 250 or 1,250.50" in html
         assert 'value="about fifty"' in html
         assert "HX-Trigger" not in response
 

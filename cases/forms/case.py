@@ -5,25 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 
 from cases.concurrency import GuardedModelForm
+from cases.forms.fields import DATE_INVALID, DateInput, not_in_future
 from cases.models import Case, Reason
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-DATE_INVALID = "Enter a real date, for example 27 3 2025"
-
-
-def not_in_future(value: dt.date | None, message: str) -> None:
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(message)
 
 
 class NewCaseForm(forms.ModelForm):

@@ -7,11 +7,9 @@ import datetime as dt
 from django import forms
 
 from cases.concurrency import GuardedModelForm
-from cases.forms.case import DateInput
+from cases.forms.fields import DATE_ERRORS, DateInput, not_in_future
 from cases.models import Medication, Question, RecordItem
 from cases.models.items import RecordStatus
-
-DATE_ERRORS = {"invalid": "Enter a real date, for example 27/03/2026"}
 
 
 class RecordStatusForm(forms.Form):
@@ -79,10 +77,9 @@ class RecordEditForm(GuardedModelForm):
         }
 
     def _not_in_future(self, name: str) -> dt.date | None:
-        value = self.cleaned_data.get(name)
-        if value and value > dt.date.today():
-            raise forms.ValidationError("Enter a date that is today or in the past")
-        return value
+        return not_in_future(
+            self.cleaned_data.get(name), "Enter a date that is today or in the past"
+        )
 
     def clean_requested_on(self) -> dt.date | None:
         return self._not_in_future("requested_on")

@@ -5,33 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from cases.concurrency import GuardedModelForm
-from cases.forms.case import DateInput
+from cases.forms.fields import DATE_ERRORS, DateInput, MoneyField, not_in_future
 from cases.models import Decision, FollowUpAction, Opinion, Question, Result
 from cases.models.case import Urgency
-
-
-class MoneyField(forms.DecimalField):
-    """A cost as people type it: "$1,250.50" is read as 1250.50."""
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str):
-            value = value.strip().replace(",", "").replace("$", "").replace(" ", "")
-        return super().to_python(value)
-
-
-def _not_in_future(value, message: str):
-    if value and value > timezone.localdate():
-        raise ValidationError(message, code="future")
-    return value
 
 
 def answers_fingerprint(questions: Iterable[Question]) -> str:
@@ -46,21 +29,9 @@ class OutcomeForm(GuardedModelForm):
     answers_version = forms.CharField(widget=forms.HiddenInput, required=False)
     outcome_cost = MoneyField(
         label=Opinion._meta.get_field("outcome_cost").verbose_name,
-        required=False,
-        min_value=0,
         max_digits=10,
-        decimal_places=2,
         help_text="In dollars, for example 1250 or 1,250.50. Leave it empty if nobody said.",
-        widget=forms.TextInput(
-            attrs={"inputmode": "decimal", "autocomplete": "off", "class": "input--short"}
-        ),
-        error_messages={
-            "invalid": "Enter the cost as a number, for example 1250 or 1,250.50",
-            "min_value": "The cost cannot be negative",
-            "max_digits": "Enter a cost below 100,000,000",
-            "max_decimal_places": "Enter the cost to the nearest cent",
-            "max_whole_digits": "Enter a cost below 100,000,000",
-        },
+        widget=forms.TextInput(attrs={"class": "input--short"}),
     )
 
     class Meta:
@@ -94,7 +65,7 @@ class OutcomeForm(GuardedModelForm):
             "other_options": "Less invasive options, waiting, or clinical trials they mentioned.",
         }
         error_messages = {
-            "outcome_on": {"invalid": "Enter a real date, for example 25 11 2026"},
+            "outcome_on": DATE_ERRORS,
         }
 
     def __init__(self, *args: Any, questions: Iterable[Question] = (), **kwargs: Any) -> None:
@@ -116,7 +87,10 @@ class OutcomeForm(GuardedModelForm):
             self.initial.setdefault(name, question.answer)
         self.initial["answers_version"] = answers_fingerprint(self.questions)
         if not self.initial.get("outcome_on") and self.instance.appointment_at:
-            self.initial["outcome_on"] = timezone.localtime(self.instance.appointment_at).date()
+            appointment_day = timezone.localtime(self.instance.appointment_at).date()
+            # Never offer a date the form would then refuse (an appointment still ahead).
+            if appointment_day <= timezone.localdate():
+                self.initial["outcome_on"] = appointment_day
 
     @staticmethod
     def answer_name(question: Question) -> str:
@@ -129,7 +103,7 @@ class OutcomeForm(GuardedModelForm):
         return [self[name] for name in self._meta.fields]
 
     def clean_outcome_on(self):
-        return _not_in_future(
+        return not_in_future(
             self.cleaned_data.get("outcome_on"),
             "The date of the opinion must be today or in the past",
         )
@@ -175,7 +149,7 @@ class FollowUpActionForm(forms.ModelForm):
                 "required": "Enter what needs to be done",
                 "max_length": "Keep it under 300 characters",
             },
-            "due_on": {"invalid": "Enter a real date, for example 25 11 2026"},
+            "due_on": DATE_ERRORS,
         }
 
 
@@ -192,7 +166,7 @@ class DecisionForm(GuardedModelForm):
             "decision_reason": "In your own words. It will be on the summary you can share.",
         }
         error_messages = {
-            "decided_on": {"invalid": "Enter a real date, for example 25 11 2026"},
+            "decided_on": DATE_ERRORS,
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -206,6 +180,6 @@ class DecisionForm(GuardedModelForm):
             self.initial["decided_on"] = timezone.localdate()
 
     def clean_decided_on(self):
-        return _not_in_future(
+        return not_in_future(
             self.cleaned_data.get("decided_on"), "The date you decided must be today or in the past"
         )

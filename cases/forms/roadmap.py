@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 
 from cases.concurrency import GuardedModelForm
-from cases.forms.case import DATE_INVALID, DateInput, not_in_future
+from cases.forms.fields import (
+    DATE_INVALID,
+    DATETIME_INPUT_FORMATS,
+    DATETIME_INVALID,
+    DateInput,
+    DateTimeInput,
+    ForThePatient,
+    MoneyField,
+    not_in_future,
+)
 from cases.models import Case, InformChoice, InsuranceCall, Opinion
 
 
@@ -20,36 +28,16 @@ def _no_blank_choice(form: forms.BaseForm, *names: str) -> None:
         form.fields[name].choices = [c for c in choices if c[0] or c[1] != "---------"]
 
 
-class MoneyField(forms.DecimalField):
-    """Dollars, accepting what people type: "$1,250.50", "1250", " 80 "."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace("$", "").replace(",", "").strip()
-        return super().to_python(value)
-
-    def widget_attrs(self, widget):
-        # A text box with a numeric keyboard: number inputs drop "$" and commas.
-        return {"inputmode": "decimal", "autocomplete": "off"}
-
-
-MONEY_ERRORS = {
-    "invalid": "Enter an amount in dollars, for example 250 or 250.50",
-    "min_value": "The amount must be 0 or more",
-    "max_digits": "Enter an amount under $10,000,000",
-    "max_whole_digits": "Enter an amount under $10,000,000",
-    "max_decimal_places": "Enter the cents with no more than 2 digits, for example 250.50",
-}
-
-
 # Step 1 ---------------------------------------------------------------------------
 
 
-class ProviderForm(GuardedModelForm):
+class ProviderForm(ForThePatient, GuardedModelForm):
+    others = {"primary_provider_name": "{whose} primary provider’s name"}
+
     class Meta:
         model = Case
         fields = ["primary_provider_name", "primary_provider_contact"]
-        labels = {"primary_provider_name": "Your primary provider's name"}
+        labels = {"primary_provider_name": "Your primary provider’s name"}
         help_texts = {"primary_provider_name": "The doctor who usually looks after you."}
 
 
@@ -105,13 +93,7 @@ class PolicyForm(GuardedModelForm):
 class CoverageForm(GuardedModelForm):
     estimated_cost = MoneyField(
         label="Estimated out-of-pocket cost",
-        widget=forms.TextInput,
-        required=False,
-        min_value=Decimal(0),
-        max_digits=9,
-        decimal_places=2,
         help_text="In dollars, what your insurer said you would pay. For example 250.",
-        error_messages=MONEY_ERRORS,
     )
 
     class Meta:
@@ -124,7 +106,9 @@ class CoverageForm(GuardedModelForm):
         _no_blank_choice(self, "coverage", "in_network")
 
 
-class ReferralForm(GuardedModelForm):
+class ReferralForm(ForThePatient, GuardedModelForm):
+    others = {"referral_status": "Does {name} need a referral?"}
+
     class Meta:
         model = Opinion
         fields = [
@@ -169,7 +153,9 @@ class ReferralForm(GuardedModelForm):
         return data
 
 
-class PriorAuthForm(GuardedModelForm):
+class PriorAuthForm(ForThePatient, GuardedModelForm):
+    others = {"prior_auth_status": "Does {name} need prior authorization?"}
+
     class Meta:
         model = Opinion
         fields = ["prior_auth_status", "prior_auth_requested_on", "prior_auth_reference"]
@@ -234,14 +220,9 @@ class SpecialistForm(GuardedModelForm):
         }
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
+class AppointmentForm(ForThePatient, GuardedModelForm):
+    others = {"records_arrived": "Have {whose} records arrived there?"}
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
-
-
-class AppointmentForm(GuardedModelForm):
     class Meta:
         model = Opinion
         fields = ["appointment_at", "appointment_mode", "records_arrived", "will_ask_to_record"]
@@ -258,13 +239,11 @@ class AppointmentForm(GuardedModelForm):
                 "was said later or share it with your family."
             ),
         }
-        error_messages = {
-            "appointment_at": {"invalid": "Enter a real date and time, for example 14 5 2026 10:30"}
-        }
+        error_messages = {"appointment_at": {"invalid": DATETIME_INVALID}}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["appointment_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["appointment_at"].input_formats = DATETIME_INPUT_FORMATS
         _no_blank_choice(self, "appointment_mode", "records_arrived")
 
     def clean_appointment_at(self) -> dt.datetime | None:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from cases.concurrency import GuardedModelForm
-from cases.forms.case import DateInput
+from cases.forms.fields import DATE_ERRORS, DateInput
 from cases.models import Case, Membership, Role
 
 SHARED_ROLES = [
@@ -74,7 +74,7 @@ class AuthorityForm(GuardedModelForm):
             "proxy access expire after about 18 months.",
         }
         error_messages = {
-            "authority_expires": {"invalid": "Enter a real date, like 31 3 2027"},
+            "authority_expires": DATE_ERRORS,
         }
 
     def clean(self) -> dict[str, Any]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
+from django.utils import timezone
 
 from .case import Case
 from .opinion import Opinion
 from .querysets import CaseItemQuerySet, OpinionItemQuerySet
 
+# A record requested this many days ago and not received calls for a follow-up call.
+# The one threshold: the records list, the roadmap and the warnings all read it.
 FOLLOW_UP_AFTER_DAYS = 10
 
 
@@ -65,7 +68,7 @@ class RecordItem(models.Model):
 
     def needs_follow_up(self, today: dt.date | None = None) -> bool:
         """Requested more than ten days ago and still not received: time to call."""
-        today = today or dt.date.today()
+        today = today or timezone.localdate()
         return (
             self.status == RecordStatus.REQUESTED
             and self.requested_on is not None

@@ -7,14 +7,13 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils import timezone
-
+from cases import display
 from cases.models import Case, InformChoice, InsuranceCall, Opinion
-from cases.models.items import RecordItem, RecordStatus
+from cases.models.items import FOLLOW_UP_AFTER_DAYS, RecordItem, RecordStatus
 from cases.models.opinion import ApprovalStatus, YesNo
 
 # The article's first risk is delay: these say when a step has stalled.
-RECORD_FOLLOW_UP_DAYS = 10
+RECORD_FOLLOW_UP_DAYS = FOLLOW_UP_AFTER_DAYS
 REFERRAL_FOLLOW_UP_DAYS = 14
 START_BY_CLOSE_DAYS = 14
 
@@ -38,12 +37,7 @@ class Status(enum.Enum):
 
     @property
     def tag_class(self) -> str:
-        return {
-            Status.NOT_STARTED: "tag--grey",
-            Status.IN_PROGRESS: "tag--blue",
-            Status.DONE: "tag--green",
-            Status.SKIPPED: "tag--grey",
-        }[self]
+        return display.tag_class(self)
 
 
 @dataclass(frozen=True)
@@ -69,7 +63,8 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def inform_step(case: Case) -> Step:
-    who = case.primary_provider_name or "your primary provider"
+    whose = display.whose(case)
+    who = case.primary_provider_name or f"{whose} primary provider"
     choice = case.inform_choice
     if choice == InformChoice.TOLD:
         status = Status.DONE
@@ -78,7 +73,7 @@ def inform_step(case: Case) -> Step:
         )
         helped = []
         if case.provider_offered_records:
-            helped.append("offered to forward your records")
+            helped.append(f"offered to forward {whose} records")
         if case.provider_suggested_specialist:
             helped.append("suggested a specialist")
         if helped:
@@ -91,31 +86,34 @@ def inform_step(case: Case) -> Step:
     elif choice == InformChoice.WILL_TELL:
         status = Status.IN_PROGRESS
         summary = f"You plan to tell {who}."
-        next_ = f"Tell {who}, and ask whether they will forward your records."
+        next_ = f"Tell {who}, and ask whether they will forward {whose} records."
     elif case.primary_provider_name:
         status = Status.IN_PROGRESS
-        summary = f"Your primary provider is {who}."
+        summary = f"{whose[:1].upper()}{whose[1:]} primary provider is {who}."
         next_ = "Decide whether to tell them. It is optional."
     else:
         status = Status.NOT_STARTED
         summary = "Optional. Many doctors welcome second opinions and help with records."
-        next_ = "Decide whether you are comfortable telling your primary provider."
+        next_ = f"Decide whether you are comfortable telling {whose} primary provider."
     return Step(1, "Inform your primary provider", "step_inform", status, summary, next_, True)
 
 
 # Step 2 ---------------------------------------------------------------------------
 
 
-def _approval_next(kind: str, status: str, requested_on: dt.date | None) -> str:
+def _approval_next(case: Case, kind: str, status: str, requested_on: dt.date | None) -> str:
     if not status:
-        return f"Ask your insurer whether you need a {kind}."
+        return f"Ask {display.whose(case)} insurer whether {display.they_need(case)} a {kind}."
     if status == ApprovalStatus.TO_REQUEST:
         return f"Ask for the {kind}."
     if status == ApprovalStatus.REQUESTED:
         since = f" (requested {date_text(requested_on)})" if requested_on else ""
         return f"Wait for the {kind} decision{since}; call if it takes long."
     if status == ApprovalStatus.DENIED:
-        return f"The {kind} was denied: ask your insurer how to appeal or who is covered."
+        return (
+            f"The {kind} was denied: ask {display.whose(case)} insurer how to appeal "
+            "or who is covered."
+        )
     return ""
 
 
@@ -152,14 +150,15 @@ def insurance_step(case: Case, opinion: Opinion, calls: Sequence[InsuranceCall])
         parts.append(plural(len(calls), "call") + " noted")
     summary = ". ".join(parts) + "." if parts else "Find out what is covered and what you need."
 
+    insurer = "your insurer" if case.relationship == "self" else "the insurer"
     if not case.insurer:
-        next_ = "Add your insurance details, then call your insurer."
+        next_ = f"Add {display.whose(case)} insurance details, then call {insurer}."
     elif not opinion.coverage:
-        next_ = "Call your insurer to ask whether a second opinion is covered."
+        next_ = f"Call {insurer} to ask whether a second opinion is covered."
     else:
         next_ = (
-            _approval_next("referral", opinion.referral_status, opinion.referral_requested_on)
-            or _approval_next("prior authorization", opinion.prior_auth_status, None)
+            _approval_next(case, "referral", opinion.referral_status, opinion.referral_requested_on)
+            or _approval_next(case, "prior authorization", opinion.prior_auth_status, None)
             or ("Check whether the specialist is in network." if not opinion.in_network else "")
         )
     return Step(2, "Check insurance and referral", "step_insurance", status, summary, next_)
@@ -182,7 +181,8 @@ def records_step(records: Sequence[RecordItem], today: dt.date) -> Step:
         status = Status.NOT_STARTED
     summary = f"{len(ready)} of {total} records ready." if total else "No records on the list yet."
     if late:
-        next_ = f"Call about {plural(len(late), 'record')} requested over 10 days ago."
+        late_text = plural(len(late), "record")
+        next_ = f"Call about {late_text} requested over {RECORD_FOLLOW_UP_DAYS} days ago."
     elif needed:
         next_ = f"Request the {plural(len(needed), 'record')} still needed."
     elif waiting:
@@ -197,7 +197,8 @@ def records_step(records: Sequence[RecordItem], today: dt.date) -> Step:
 # Step 4 ---------------------------------------------------------------------------
 
 
-def appointment_step(opinion: Opinion) -> Step:
+def appointment_step(opinion: Opinion, case: Case) -> Step:
+    whose = display.whose(case)
     where = opinion.specialist_institution or opinion.specialist_name
     if opinion.appointment_at:
         status = Status.DONE
@@ -205,7 +206,7 @@ def appointment_step(opinion: Opinion) -> Step:
             f" at {where}." if where else "."
         )
         next_ = (
-            "Call the specialist's office to check your records have arrived."
+            f"Call the specialist's office to check {whose} records have arrived."
             if opinion.records_arrived != YesNo.YES
             else ""
         )
@@ -221,5 +222,4 @@ def appointment_step(opinion: Opinion) -> Step:
 
 
 def when_text(value: dt.datetime) -> str:
-    local = timezone.localtime(value)
-    return f"{local:%-d %B %Y} at {local:%-I:%M %p}".replace("AM", "am").replace("PM", "pm")
+    return display.date_and_time(value)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from cases import display
 from cases.models import Case, Opinion
 from cases.models.items import RecordItem
 from cases.models.letters import RecordRequest
@@ -31,6 +32,10 @@ class Warning:
     link_text: str = ""
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def timing_warnings(
     case: Case,
     opinion: Opinion,
@@ -46,7 +51,8 @@ def timing_warnings(
     if start_by and appointment_day and appointment_day > start_by:
         out.append(
             Warning(
-                f"Your appointment on {date_text(appointment_day)} is after the date treatment "
+                f"{_capital(display.whose(case))} appointment on {date_text(appointment_day)} "
+                "is after the date treatment "
                 f"would start ({date_text(start_by)}). Ask the first doctor whether treatment can "
                 "safely wait, or ask the specialist's office for an earlier date.",
                 "step_appointment",

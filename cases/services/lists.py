@@ -13,6 +13,7 @@ from typing import Literal
 
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from cases.models import RecordItem
 from cases.models.items import RecordStatus
@@ -82,7 +83,7 @@ def move(item: models.Model, siblings: models.QuerySet, direction: Direction) ->
 
 def set_record_status(record: RecordItem, status: str, today: dt.date | None = None) -> None:
     """Change a record's status, filling the matching date with today if it is empty."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     record.status = status
     changed = ["status"]
     date_field = STATUS_DATE_FIELD.get(status)

@@ -16,8 +16,10 @@ from typing import Literal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from cases import display
 from cases.models import Case, Medication, Membership, Opinion, Question, RecordItem, Role
 from cases.models.items import RecordFormat, RecordStatus
+from cases.services.lists import SUGGESTED_QUESTIONS
 
 Paper = Literal["a4", "letter"]
 PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "US Letter"}
@@ -33,15 +35,6 @@ OWNER_ROLE_FOR_RELATIONSHIP = {
     "child": "parent",  # the case is for "my child"
 }
 
-# The questions patient guides advise asking, offered when none have been written yet.
-SUGGESTED_QUESTIONS = [
-    "Do you agree with the diagnosis?",
-    "If your recommendation differs, why?",
-    "What are the options, including less invasive ones and clinical trials?",
-    "What happens if we wait, or do nothing?",
-    "How urgent is it?",
-    "What happens next?",
-]
 
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*$")
 
@@ -166,8 +159,7 @@ class Packet:
         )
 
 
-def _person_name(user) -> str:
-    return (user.get_full_name() or user.email or user.get_username()).strip()
+_person_name = display.person_name
 
 
 def _brought_by(case: Case, user) -> str:

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import security
+from cases import display, security
 from cases.models import Case, Invitation, Membership, Role
 from cases.models.sharing import _nonce
 
@@ -48,10 +48,8 @@ class BadInvitationLink(Exception):
 
 
 def display_name(user: AbstractBaseUser | None) -> str:
-    """How a person is named to the others on a case."""
-    if user is None:
-        return "Someone"
-    return user.get_full_name() or user.email or user.get_username()
+    """How a person is named to the others on a case (one way: cases.display)."""
+    return display.person_name(user)
 
 
 # Invitations ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from cases import ratelimit
+from cases import display, ratelimit
 from cases.access import Need, get_case, get_in_case
 from cases.comparison import build_comparison
 from cases.forms.outcomes import DecisionForm
@@ -29,13 +29,6 @@ from cases.services.summary import decision_summary_html
 
 COMPARE = "cases/outcomes/compare.html"
 DECIDE = "cases/outcomes/decide.html"
-
-STAGE_TAGS = {
-    Stage.SEEKING: "tag--grey",
-    Stage.BOOKED: "tag--blue",
-    Stage.RECEIVED: "tag--yellow",
-    Stage.DECIDED: "tag--green",
-}
 
 
 def _url(name: str, case: Case, **kwargs: Any) -> str:
@@ -57,7 +50,7 @@ def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[st
     return {
         "outcome_panel": {
             "stage": opinion.stage,
-            "stage_tag": STAGE_TAGS[opinion.stage],
+            "stage_tag": display.tag_class(opinion.stage),
             "earlier": earlier,
             "primary": primary,
             "links": links,

@@ -47,7 +47,7 @@ def _saved(request: HttpRequest, spec: Section, case: Case, obj: Case | Opinion)
         context.update(overview_context(case), with_overview=True)
     return saved(
         request,
-        message=f"{spec.title} saved.",
+        message=f"{sv.title} saved.",
         redirect_to=sv.host_url,
         template=TEMPLATE,
         partial="section-saved",

@@ -161,7 +161,7 @@ def test_maria_walks_all_four_steps_with_the_keyboard_alone(page: Page, axe_chec
         "Step 1: Inform your primary provider"
     )
     axe_check("step 1")
-    open_section("primary provider", "provider", "Your primary provider's name")
+    open_section("primary provider", "provider", "Your primary provider’s name")
     keys.type("Dr. Susan Park")
     save_section("provider", "Your primary provider")
     open_section("whether you told them", "inform", "Not decided yet")
@@ -302,7 +302,7 @@ def test_maria_walks_all_four_steps_with_the_keyboard_alone(page: Page, axe_chec
     keys.press("Space")
     save_section("appointment", "The appointment")
     appointment = page.locator("#section-appointment")
-    expect(appointment).to_contain_text(f"{appointment_day:%A %-d %B %Y}, 10:30 am")
+    expect(appointment).to_contain_text(f"{appointment_day:%A %-d %B %Y} at 10:30am")
     expect(appointment).to_contain_text("In person")
     expect(appointment.get_by_role("link", name="Add to calendar")).to_be_visible()
 
@@ -318,7 +318,7 @@ def test_maria_walks_all_four_steps_with_the_keyboard_alone(page: Page, axe_chec
         f"{long_date(today - dt.timedelta(days=2))}. They offered to forward your records."
     )
     expect(page.locator(".roadmap")).to_contain_text(
-        f"Booked for {long_date(appointment_day)} at 10:30 am at University Medical Center."
+        f"Booked for {long_date(appointment_day)} at 10:30am at University Medical Center."
     )
     # Booked before the surgery date: the warning about time has gone.
     expect(page.locator(".timing-warnings")).to_have_count(0)
@@ -401,10 +401,10 @@ def test_john_walks_all_four_steps_without_javascript(page: Page, axe_check, log
 
     # Step 2: the policy, a referral requested, a call, then the referral approved.
     follow("Go to step 2: Check insurance and referral", "step 2")
-    change("insurance policy", "Your insurance policy")
+    change("insurance policy", "John Miller’s insurance policy")
     page.get_by_label("Insurer", exact=True).fill("Blue Valley Health")
     page.get_by_label("Member ID").fill("BV-99001234")
-    save("Your insurance policy", "step 2 after the policy")
+    save("John Miller’s insurance policy", "step 2 after the policy")
 
     change("referral", "Referral")
     page.get_by_label("Requested", exact=True).check()
@@ -481,7 +481,7 @@ def test_john_walks_all_four_steps_without_javascript(page: Page, axe_check, log
     page.get_by_label("In person").check()
     save("The appointment", "step 4 with the appointment")
     expect(page.locator("#section-appointment")).to_contain_text(
-        f"{appointment_day:%A %-d %B %Y}, 2:15 pm"
+        f"{appointment_day:%A %-d %B %Y} at 2:15pm"
     )
 
     # His medicine and a question of their own.
@@ -509,7 +509,7 @@ def test_john_walks_all_four_steps_without_javascript(page: Page, axe_check, log
         "Covered. Referral: approved. Prior authorization: not needed. 1 call noted."
     )
     expect(page.locator(".roadmap")).to_contain_text(
-        f"Booked for {long_date(appointment_day)} at 2:15 pm at Lakeside Neurology Clinic."
+        f"Booked for {long_date(appointment_day)} at 2:15pm at Lakeside Neurology Clinic."
     )
     expect(bring_item(page, "Imaging on disc or USB").locator(".tag")).to_have_text("Ready")
     expect(bring_item(page, "List of medications").locator(".tag")).to_have_text("Ready")

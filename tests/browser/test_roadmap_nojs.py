@@ -60,7 +60,7 @@ def test_insurance_step_works_without_javascript(page, axe_check, login):
     page.get_by_label("Estimated out-of-pocket cost").fill("lots")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("[data-error-summary]")).to_contain_text(
-        "Enter an amount in dollars, for example 250 or 250.50"
+        "Enter an amount in dollars, for example 250 or 1,250.50"
     )
     expect(page.get_by_label("Estimated out-of-pocket cost")).to_have_value("lots")
     axe_check("coverage form with an error")

@@ -1,0 +1,93 @@
+"""One way to show the things every screen shows: a person, a time of day, a stage's colour.
+
+Templates reach these through the ``display`` template library
+(``cases/templatetags/display.py``); Python code (sections, the roadmap, the packet, the
+activity feed) calls them directly, so a page and the PDF never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from cases.models.opinion import Stage
+
+# GOV.UK style: "10:30am", "9am", "midday", "midnight".
+MIDDAY = "midday"
+MIDNIGHT = "midnight"
+
+TAG_CLASSES: dict[str, str] = {
+    Stage.SEEKING: "tag--grey",
+    Stage.BOOKED: "tag--blue",
+    Stage.RECEIVED: "tag--yellow",
+    Stage.DECIDED: "tag--green",
+    # The roadmap's step statuses (cases.roadmap.steps.Status), by value.
+    "Not started": "tag--grey",
+    "In progress": "tag--blue",
+    "Done": "tag--green",
+    "Skipped by choice": "tag--grey",
+}
+
+
+def whose(case: Any) -> str:
+    """ "your" in one's own case; the patient's name in a caregiver's ("John Lopez’s")."""
+    if case.relationship == "self":
+        return "your"
+    return f"{case.patient_name}’s"
+
+
+def they_need(case: Any) -> str:
+    """ "you need" in one's own case, "John Lopez needs" in a caregiver's."""
+    return "you need" if case.relationship == "self" else f"{case.patient_name} needs"
+
+
+# The relationship is written from the owner's side ("My parent"); anyone else on the
+# case reads it neutrally, from the patient's side.
+KEPT_BY = {
+    "self": "Kept by the patient",
+    "spouse": "Kept by their spouse or partner",
+    "parent": "Kept by their child",
+    "child": "Kept by their parent",
+    "other": "Kept by someone else for them",
+}
+
+
+def relationship_for(case: Any) -> str:
+    """Who the case is for, as the person looking at it should read it."""
+    membership = getattr(case, "membership", None)
+    if membership is None or membership.is_owner:
+        return str(case.get_relationship_display())
+    return KEPT_BY.get(case.relationship, "")
+
+
+def person_name(user: Any) -> str:
+    """How a person is named to the others on a case: their name, else their email."""
+    if user is None:
+        return "Someone"
+    return (user.get_full_name() or "").strip() or user.email or user.get_username()
+
+
+def time_of_day(value: dt.datetime | dt.time) -> str:
+    """The time in the person's zone the GOV.UK way: "10:30am", "9am", "midday"."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.time()
+    if value.minute == 0 and value.hour in (0, 12):
+        return MIDNIGHT if value.hour == 0 else MIDDAY
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def date_and_time(value: dt.datetime, *, weekday: bool = False) -> str:
+    """ "Monday 14 May 2026 at 10:30am" (or without the weekday)."""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    day = f"{local:%A %-d %B %Y}" if weekday else f"{local:%-d %B %Y}"
+    return f"{day} at {time_of_day(local)}"
+
+
+def tag_class(value: Any) -> str:
+    """The colour of a status tag, the same for a stage or a step on every screen."""
+    return TAG_CLASSES.get(getattr(value, "value", value), "tag--grey")

@@ -1,0 +1,113 @@
+"""The pieces every form shares: date inputs, money, "not in the future", their messages.
+
+One home, so a date reads the same way and fails with the same words on every screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils import timezone
+
+# One message for a date the browser (or a person typing without a date picker) got wrong.
+DATE_INVALID = "Enter a real date, for example 27 3 2026"
+DATE_ERRORS = {"invalid": DATE_INVALID}
+DATETIME_INVALID = "Enter a real date and time, for example 14 5 2026 10:30"
+
+
+class DateInput(forms.DateInput):
+    """A native date picker; the value travels as ISO so every browser reads it."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+def not_in_future(value: dt.date | None, message: str) -> dt.date | None:
+    """Refuse a date after today, where today is the person's local day, not the server's."""
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(message, code="future")
+    return value
+
+
+class MoneyField(forms.DecimalField):
+    """Dollars as people type them: "$1,250.50", "1250", " 80 " all read as numbers."""
+
+    default_error_messages = {
+        "invalid": "Enter an amount in dollars, for example 250 or 1,250.50",
+        "min_value": "The amount must be 0 or more",
+        "max_decimal_places": "Enter the cents with no more than 2 digits, for example 250.50",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", Decimal(0))
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(**kwargs)
+        assert self.max_digits is not None and self.decimal_places is not None
+        too_big = f"Enter an amount under ${10 ** (self.max_digits - self.decimal_places):,}"
+        self.error_messages.setdefault("max_digits", too_big)
+        self.error_messages.setdefault("max_whole_digits", too_big)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.strip().replace("$", "").replace(",", "").replace(" ", "")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # A text box with a numeric keyboard: number inputs drop "$" and commas.
+        attrs = super().widget_attrs(widget)
+        for key in ("min", "max", "step"):
+            attrs.pop(key, None)
+        attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+        return attrs
+
+
+class ForThePatient(forms.BaseForm):
+    """Labels that name the patient in a caregiver's case: "Does John Lopez need a referral?"
+
+    The form's own labels speak to the patient ("Do you need a referral?"); a case kept
+    for someone else swaps in ``others`` (``{name}`` is the patient's name, ``{whose}``
+    its possessive). Section summaries ask ``label_for`` so they read the same.
+    """
+
+    others: ClassVar[dict[str, str]] = {}
+    base_fields: ClassVar[dict[str, forms.Field]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        case = _case_of(getattr(self, "instance", None))
+        for name in self.others:
+            if name in self.fields:
+                self.fields[name].label = self.label_for(name, case)
+
+    @classmethod
+    def label_for(cls, name: str, case: Any) -> str:
+        field = cls.base_fields[name]
+        if case is None or case.relationship == "self" or name not in cls.others:
+            return str(field.label)
+        return cls.others[name].format(name=case.patient_name, whose=f"{case.patient_name}’s")
+
+
+def _case_of(instance: Any) -> Any:
+    if instance is None:
+        return None
+    if hasattr(instance, "relationship"):
+        return instance
+    return getattr(instance, "case", None)

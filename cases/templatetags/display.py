@@ -1,0 +1,43 @@
+"""Template filters for what every screen shows the same way (see cases/display.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+
+from cases import display
+
+register = template.Library()
+
+
+@register.filter
+def person_name(user: Any) -> str:
+    return display.person_name(user)
+
+
+@register.filter
+def time_of_day(value: dt.datetime | dt.time | None) -> str:
+    return display.time_of_day(value) if value else ""
+
+
+@register.filter
+def date_and_time(value: dt.datetime | None, style: str = "") -> str:
+    return display.date_and_time(value, weekday=style == "weekday") if value else ""
+
+
+@register.filter
+def status_tag(value: Any) -> str:
+    return display.tag_class(value)
+
+
+@register.filter
+def relationship_for(case: Any) -> str:
+    return display.relationship_for(case)
+
+
+@register.filter
+def whose(case: Any) -> str:
+    """ "your", or "John Lopez’s" in a caregiver's case (see cases.display.whose)."""
+    return display.whose(case)
