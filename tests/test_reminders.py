@@ -196,7 +196,7 @@ def test_a_rescheduled_appointment_is_reminded_again(rosa):
         19: {K.APPOINTMENT_NEXT_DAY},
     }
     (day19,) = [m for m in mail.outbox if m.to == [ALICE] and "tomorrow" in m.subject]
-    assert "It is on Sunday 22 March 2026 at 9:00 am." in day19.body
+    assert "It is on Sunday 22 March 2026 at 9am." in day19.body
 
 
 def test_a_day_the_job_did_not_run_is_caught_up_the_next(rosa):

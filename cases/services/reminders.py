@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.display import time_of_day
 from cases.models import (
     AuthorityKind,
     Case,
@@ -413,8 +414,7 @@ class Item:
 def _appointment_item(due: Due, whose: str) -> Item:
     at, days = due.facts["at"], due.facts["days"]
     when = "today" if days == 0 else _in_days(days)
-    time = f"{at:%-I:%M %p}".replace("AM", "am").replace("PM", "pm")
-    lines = [f"It is on {_date(at.date())} at {time}."]
+    lines = [f"It is on {_date(at.date())} at {time_of_day(at)}."]
     if due.facts["missing"]:
         lines.append("Still missing from “What to bring”: " + "; ".join(due.facts["missing"]) + ".")
     else:
