@@ -18,6 +18,8 @@ class ReminderKind(models.TextChoices):
     PRIOR_AUTH_PENDING = "prior_auth_pending", "Prior authorization pending over 14 days"
     AUTHORITY_7_DAYS = "authority_7", "Authority on file ends in 7 days"
     AUTHORITY_30_DAYS = "authority_30", "Authority on file ends in 30 days"
+    LETTER_DUE_SOON = "letter_due_soon", "Request letter: the answer is due in 5 days"
+    LETTER_OVERDUE = "letter_overdue", "Request letter: the 30 days are up"
 
 
 class SentReminder(models.Model):

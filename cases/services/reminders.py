@@ -40,11 +40,13 @@ from cases.models import (
     Opinion,
     Question,
     RecordItem,
+    RecordRequest,
     ReminderKind,
     SentReminder,
 )
 from cases.models.case import Relationship
 from cases.models.items import RecordStatus
+from cases.models.letters import EXTENSION_DAYS, RESPONSE_DAYS, source_key
 from cases.models.opinion import ApprovalStatus
 from cases.models.sharing import wanting_reminders
 from cases.roadmap import (
@@ -64,9 +66,13 @@ AUTHORITY_SOON_DAYS = 7
 RECORD_LATEST_DAYS = 30
 APPROVAL_LATEST_DAYS = 45
 AUTHORITY_EXPIRED_LATEST_DAYS = 7
+# A request letter's answer is due RESPONSE_DAYS after it was sent: a reminder this many
+# days before, and one once the day has passed (until the longest extension ends).
+LETTER_SOON_DAYS = 5
+LETTER_LATEST_DAYS = EXTENSION_DAYS
 # Every occurrence hangs on a date in this range around today (see _already_sent).
-LOOK_BACK = dt.timedelta(days=max(RECORD_LATEST_DAYS, APPROVAL_LATEST_DAYS))
-LOOK_AHEAD = dt.timedelta(days=max(AUTHORITY_WARN_DAYS, START_BY_CLOSE_DAYS, 3))
+LOOK_BACK = dt.timedelta(days=max(RECORD_LATEST_DAYS, APPROVAL_LATEST_DAYS, LETTER_LATEST_DAYS))
+LOOK_AHEAD = dt.timedelta(days=max(AUTHORITY_WARN_DAYS, START_BY_CLOSE_DAYS, 3, LETTER_SOON_DAYS))
 
 UNSUBSCRIBE_SALT = "cases.reminders.unsubscribe"
 # Rows per INSERT: one statement of ten thousand emails is slower than twenty.
@@ -295,6 +301,48 @@ def _approval_dues(kind: ReminderKind, date_field: str) -> Callable:
     return dues
 
 
+def _letters_sent(first: int, last: int) -> Callable[[dt.date], models.QuerySet]:
+    """Letters sent between ``first`` and ``last`` days before today, in open opinions."""
+
+    def query(today: dt.date) -> models.QuerySet[RecordRequest]:
+        return (
+            RecordRequest.objects.filter(sent_on__range=(today - _days(last), today - _days(first)))
+            .filter(is_open("opinion__"))
+            .order_by()
+        )
+
+    return query
+
+
+def _letter_dues(kind: ReminderKind) -> Callable:
+    def dues(letters: models.QuerySet[RecordRequest], today: dt.date) -> list[Due]:
+        """Letters whose place still owes records: a reminder about a place that has
+        sent everything would only worry people (two queries, whatever the number)."""
+        fields = ("pk", "opinion_id", "opinion__case_id", "source", "sent_on")
+        rows = list(letters.values_list(*fields))
+        if not rows:
+            return []
+        owing = {
+            (opinion_id, source_key(source))
+            for opinion_id, source in RecordItem.objects.filter(
+                opinion__in={row[1] for row in rows}
+            )
+            .exclude(status__in=(RecordStatus.RECEIVED, RecordStatus.SENT))
+            .order_by()
+            .values_list("opinion_id", "source")
+        }
+        out = []
+        for pk, opinion_id, case_id, source, sent_on in rows:
+            if (opinion_id, source_key(source)) not in owing:
+                continue
+            deadline = sent_on + _days(RESPONSE_DAYS)
+            facts = {"sent_on": sent_on, "days_left": (deadline - today).days}
+            out.append(Due(case_id, kind, pk, deadline, facts))
+        return out
+
+    return dues
+
+
 RULES = [
     Rule(_appointments, "case_id", _appointment_dues),
     Rule(_start_by, "pk", _start_by_dues),
@@ -302,6 +350,16 @@ RULES = [
     Rule(_records, "opinion__case_id", _record_dues),
     Rule(_referrals, "case_id", _approval_dues(K.REFERRAL_PENDING, "referral_requested_on")),
     Rule(_prior_auths, "case_id", _approval_dues(K.PRIOR_AUTH_PENDING, "prior_auth_requested_on")),
+    Rule(
+        _letters_sent(RESPONSE_DAYS - LETTER_SOON_DAYS, RESPONSE_DAYS - 1),
+        "opinion__case_id",
+        _letter_dues(K.LETTER_DUE_SOON),
+    ),
+    Rule(
+        _letters_sent(RESPONSE_DAYS + 1, RESPONSE_DAYS + LETTER_LATEST_DAYS),
+        "opinion__case_id",
+        _letter_dues(K.LETTER_OVERDUE),
+    ),
 ]
 
 
@@ -520,6 +578,40 @@ def _approval_item(due: Due, what: str, whose: str) -> Item:
     )
 
 
+def _letter_item(due: Due, whose: str) -> Item:
+    """Before or after a request letter's 30 days. The place is not named: where
+    someone is treated is health information (the records page names it)."""
+    sent_on, left = due.facts["sent_on"], due.facts["days_left"]
+    sent = f"A letter asking for {whose} records was sent on {_date(sent_on)}."
+    if left >= 0:
+        when = "today" if left == 0 else _in_days(left)
+        return Item(
+            f"{_cap(whose)} records: the answer to a request letter is due {when}",
+            [
+                f"{sent} The place has until {_date(due.due_on)} to send the copies, "
+                "and some have not arrived yet.",
+                "If nothing comes by then, call their records office and ask when they "
+                "will send them.",
+            ],
+            _url("records", due.case_id),
+            "See the records and letters",
+        )
+    extended = due.due_on + _days(EXTENSION_DAYS)
+    return Item(
+        f"{_cap(whose)} records: the 30 days to answer a request letter are up",
+        [
+            f"{sent} The answer was due on {_date(due.due_on)}, and some records have not arrived.",
+            "Call the records office and ask when they will send the copies. They may "
+            f"take up to 30 more days, to {_date(extended)}, only if they told you in "
+            "writing within the first 30 days.",
+            "If there was no such notice, you can complain to the HHS Office for Civil "
+            "Rights. The records page says how.",
+        ],
+        _url("records", due.case_id),
+        "See the records and what to do",
+    )
+
+
 def items_for(recipient: Recipient, dues: Iterable[Due]) -> list[Item]:
     """The reminders of one email, most pressing first; late records make one item."""
     whose, first = _whose(recipient), first_name(recipient.patient)
@@ -540,6 +632,8 @@ def items_for(recipient: Recipient, dues: Iterable[Due]) -> list[Item]:
             items.append(_approval_item(due, "referral", whose))
         elif due.kind == K.PRIOR_AUTH_PENDING:
             items.append(_approval_item(due, "prior authorization", whose))
+        elif due.kind in (K.LETTER_DUE_SOON, K.LETTER_OVERDUE):
+            items.append(_letter_item(due, whose))
     return [item or _records_item(records, whose) for item in items]
 
 
