@@ -7,8 +7,9 @@ It sets up Django with the test settings on a fresh SQLite file of its own (or t
 empty database DATABASE_URL names, which it migrates), with the database task queue as
 in production, and builds ``--cases`` cases spread over every point of their timeline:
 appointments from 10 days ago to 7 weeks ahead, records requested over the last 6
-weeks, referrals pending, authority on file running out, start dates near with nothing
-booked, and two or three members each (owner, often an editor, sometimes a viewer).
+weeks, request letters sent over the last 10 weeks, referrals pending, authority on
+file running out, start dates near with nothing booked, and two or three members each
+(owner, often an editor, sometimes a viewer).
 
 Then it runs the job twice and times each run:
 - day 1, the first run ever: every reminder still inside its window is due (the
@@ -100,7 +101,7 @@ def build(n: int):
     from django.db import transaction
     from django.utils import timezone
 
-    from cases.models import Case, Membership, Opinion, RecordItem, Role
+    from cases.models import Case, Membership, Opinion, RecordItem, RecordRequest, Role
     from cases.models.items import RecordKind, RecordStatus
     from cases.models.opinion import ApprovalStatus
 
@@ -161,12 +162,19 @@ def build(n: int):
                 opinion=opinion,
                 kind=kinds[k],
                 name="Record",
+                source="Main lab",
                 position=k,
                 status=RecordStatus.REQUESTED if k < 2 else RecordStatus.RECEIVED,
                 requested_on=days(-((i + k * 7) % 42)),
             )
             for i, opinion in enumerate(opinions)
             for k in range(6)
+        )
+        # A third have written to the lab, at every point of the 30 days and after.
+        RecordRequest.objects.bulk_create(
+            RecordRequest(opinion=opinion, source="Main lab", sent_on=days(-(i % 70)))
+            for i, opinion in enumerate(opinions)
+            if i % 3 == 1
         )
     return today
 
