@@ -6,6 +6,7 @@ they read the .po as it is in the tree and fail on an entry msgfmt rejects.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
 import re
@@ -19,12 +20,15 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from cases.models import Decision, FollowUpAction
 from cases.pdf import render_pdf
 from cases.services.packet import build_packet
+from cases.services.summary import decision_summary_html
 from tests.factories import make_user
 from tests.i18n_scan import TEMPLATES, template_files, untranslated
 from tests.packet_cases import make_maria
 from tests.test_access_policy import URL_NAMES, _kwargs_for
+from tests.test_outcomes import record_outcome
 
 CATALOGUE = Path(django_settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
 
@@ -174,3 +178,32 @@ def test_the_packet_pdf_has_spanish_headings_in_order(spanish):
         "Reminders for the appointment",
     ):
         assert english not in text
+
+
+@pytest.mark.django_db
+def test_the_decision_summary_reads_in_spanish(spanish):
+    owner = make_user("maria@example.org")
+    maria = make_maria(owner)
+    opinion = record_outcome(
+        maria.current_opinion(),
+        decision=Decision.SWITCH,
+        decision_reason="A less invasive path.",
+        decided_on=dt.date(2026, 1, 25),
+    )
+    FollowUpAction.objects.create(
+        opinion=opinion, description="Book the radiation consult", due_on=dt.date(2026, 2, 2)
+    )
+    html, _day = decision_summary_html(maria)
+    assert '<html lang="es"' in html
+    for spanish_text in (
+        "Resumen de la decisión",
+        "La decisión",
+        "Después de la",
+        "Las opiniones lado a lado",
+        "Próximos pasos",
+        "antes del 2 de febrero de 2026",
+        "no es un consejo médico",
+    ):
+        assert spanish_text in html, spanish_text
+    for english in ("The decision", "What happens next", "it is not medical advice"):
+        assert english not in html
