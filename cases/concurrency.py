@@ -19,6 +19,7 @@ from typing import Any
 from django import forms
 from django.db import models, transaction
 from django.forms.models import construct_instance
+from django.utils.translation import gettext as _, gettext_lazy
 
 
 def fingerprint(instance: models.Model, fields: Iterable[str]) -> str:
@@ -39,11 +40,11 @@ class GuardedModelForm(forms.ModelForm):
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     removed_message = (
-        "Someone else removed this while you were editing, so there was nothing to save."
+        gettext_lazy("Someone else removed this while you were editing, so there was nothing to save.")
     )
     conflict_message = (
-        "Someone else changed this while you were editing. Their version is shown below; "
-        "what you typed is still in the form. Check it, then save again to keep yours."
+        gettext_lazy("Someone else changed this while you were editing. Their version is shown below; "
+        "what you typed is still in the form. Check it, then save again to keep yours.")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -117,7 +118,7 @@ def _display(instance: models.Model, name: str) -> Any:
     getter = getattr(instance, f"get_{name}_display", None)
     value = getter() if getter else getattr(instance, name)
     if value in ("", None):
-        return "(empty)"
+        return _("(empty)")
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     return value
