@@ -19,7 +19,8 @@ from typing import Any
 from django import forms
 from django.db import models, transaction
 from django.forms.models import construct_instance
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def fingerprint(instance: models.Model, fields: Iterable[str]) -> str:
@@ -39,12 +40,12 @@ class GuardedModelForm(forms.ModelForm):
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    removed_message = (
-        gettext_lazy("Someone else removed this while you were editing, so there was nothing to save.")
+    removed_message = gettext_lazy(
+        "Someone else removed this while you were editing, so there was nothing to save."
     )
-    conflict_message = (
-        gettext_lazy("Someone else changed this while you were editing. Their version is shown below; "
-        "what you typed is still in the form. Check it, then save again to keep yours.")
+    conflict_message = gettext_lazy(
+        "Someone else changed this while you were editing. Their version is shown below; "
+        "what you typed is still in the form. Check it, then save again to keep yours."
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -38,23 +38,29 @@ class Refusal:
 INVITATIONS = Refusal(
     title=_("You have sent a lot of invitations"),
     reason=(
-        _("To protect people from unwanted email, a person and a case can send only so many "
-        "invitations in an hour. Nothing has been sent this time.")
+        _(
+            "To protect people from unwanted email, a person and a case can send only so many "
+            "invitations in an hour. Nothing has been sent this time."
+        )
     ),
     meanwhile=_("The invitations you sent before still work."),
 )
 ACCOUNT = Refusal(
     title=_("Please wait a few minutes"),
     reason=(
-        _("There have been a lot of attempts in a short time. To keep accounts safe, "
-        "signing in, creating accounts and password reset emails are limited.")
+        _(
+            "There have been a lot of attempts in a short time. To keep accounts safe, "
+            "signing in, creating accounts and password reset emails are limited."
+        )
     ),
 )
 DOWNLOADS = Refusal(
     title=_("You have downloaded a lot of documents"),
     reason=(
-        _("Making a PDF is hard work for the server, so each person can download only so "
-        "many in a few minutes.")
+        _(
+            "Making a PDF is hard work for the server, so each person can download only so "
+            "many in a few minutes."
+        )
     ),
     meanwhile=_("You can still read the packet on screen and print it from your browser."),
 )

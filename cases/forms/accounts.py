@@ -13,13 +13,14 @@ from allauth.core import context
 from allauth.mfa.base import forms as mfa_base_forms
 from allauth.mfa.totp import forms as mfa_totp_forms
 from django import forms
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import security
 
 CODE_LABEL = gettext_lazy("Code from your authenticator app")
-CODE_HINT = (
-    gettext_lazy("The 6-digit code your app shows now. If you cannot use your app, enter a recovery code.")
+CODE_HINT = gettext_lazy(
+    "The 6-digit code your app shows now. If you cannot use your app, enter a recovery code."
 )
 
 
@@ -30,8 +31,10 @@ def _too_many(request) -> forms.ValidationError:
     """allauth's limit on wrong passwords or codes was reached: log it, say what to do."""
     security.rate_limited(request, "login_failed")
     return forms.ValidationError(
-        _("There have been too many attempts to sign in to this account. Wait 5 minutes, "
-        "then try again. If you have forgotten your password, reset it."),
+        _(
+            "There have been too many attempts to sign in to this account. Wait 5 minutes, "
+            "then try again. If you have forgotten your password, reset it."
+        ),
         code=TOO_MANY,
     )
 
@@ -79,7 +82,11 @@ class LoginForm(PlainFieldsMixin, account_forms.LoginForm):
 
 class SignupForm(PlainFieldsMixin, account_forms.SignupForm):
     labels = {"email": gettext_lazy("Email address")}
-    hints = {"email": gettext_lazy("We will only use it to sign you in and to send you password reset links.")}
+    hints = {
+        "email": gettext_lazy(
+            "We will only use it to sign you in and to send you password reset links."
+        )
+    }
 
 
 class ResetPasswordForm(PlainFieldsMixin, account_forms.ResetPasswordForm):
@@ -131,4 +138,8 @@ class MFAReauthenticateForm(PlainFieldsMixin, CodeLimitMixin, mfa_base_forms.Rea
 
 class ActivateTOTPForm(PlainFieldsMixin, mfa_totp_forms.ActivateTOTPForm):
     labels = {"code": CODE_LABEL}
-    hints = {"code": gettext_lazy("After adding Second Opinion to your app, enter the 6-digit code it shows.")}
+    hints = {
+        "code": gettext_lazy(
+            "After adding Second Opinion to your app, enter the 6-digit code it shows."
+        )
+    }

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
 from cases.forms.fields import DATE_INVALID, DateInput, not_in_future
@@ -20,11 +21,15 @@ class NewCaseForm(forms.ModelForm):
         fields = ["patient_name", "relationship", "condition"]
         help_texts = {
             "patient_name": gettext_lazy("The person the second opinion is for."),
-            "condition": gettext_lazy("As the doctor named it, for example “early-stage breast cancer”."),
+            "condition": gettext_lazy(
+                "As the doctor named it, for example “early-stage breast cancer”."
+            ),
         }
         widgets = {"relationship": forms.RadioSelect}
         error_messages = {
-            "patient_name": {"required": gettext_lazy("Enter the name of the person this case is for")},
+            "patient_name": {
+                "required": gettext_lazy("Enter the name of the person this case is for")
+            },
             "condition": {"required": gettext_lazy("Enter the diagnosis or condition")},
         }
 
@@ -105,7 +110,9 @@ class TreatmentForm(GuardedModelForm):
         }
         help_texts = {
             "treatment_start_by": (
-                gettext_lazy("If a date was set. We will warn you if the second opinion would come after it.")
+                gettext_lazy(
+                    "If a date was set. We will warn you if the second opinion would come after it."
+                )
             ),
         }
         error_messages = {"treatment_start_by": {"invalid": DATE_INVALID}}
@@ -152,7 +159,9 @@ class ReasonsForm(GuardedModelForm):
         data = super().clean()
         reasons = data.get("reasons") or []
         if Reason.OTHER in reasons and not (data.get("reasons_other") or "").strip():
-            self.add_error("reasons_other", _("Enter your other reason, or untick “Another reason”"))
+            self.add_error(
+                "reasons_other", _("Enter your other reason, or untick “Another reason”")
+            )
         elif Reason.OTHER not in reasons and "reasons" in data:
             data["reasons_other"] = ""
         return data

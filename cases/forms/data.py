@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.services.erasure import DELETE, HAND_OVER_PREFIX, SoleOwnership
 from cases.services.importing import CaseFile, ImportRefused, read_archive
@@ -15,8 +16,10 @@ from cases.services.sharing import display_name
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("The ZIP file"),
-        help_text=gettext_lazy("A file made by “Export this case” or “Export my account”, as you "
-        "downloaded it (do not unzip it)."),
+        help_text=gettext_lazy(
+            "A file made by “Export this case” or “Export my account”, as you "
+            "downloaded it (do not unzip it)."
+        ),
         widget=forms.FileInput(attrs={"accept": ".zip,application/zip"}),
         error_messages={
             "required": gettext_lazy("Choose the ZIP file to import"),
@@ -44,9 +47,13 @@ class DeleteAccountForm(forms.Form):
     """One choice for each case the person alone owns and shares; a confirmation."""
 
     confirm = forms.BooleanField(
-        label=gettext_lazy("I understand that my account will be deleted for good, and so will every "
-        "case I chose to delete"),
-        error_messages={"required": gettext_lazy("Tick the box to confirm that you want to delete your account")},
+        label=gettext_lazy(
+            "I understand that my account will be deleted for good, and so will every "
+            "case I chose to delete"
+        ),
+        error_messages={
+            "required": gettext_lazy("Tick the box to confirm that you want to delete your account")
+        },
     )
 
     def __init__(self, *args: Any, owned: list[SoleOwnership], **kwargs: Any) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
 from cases.forms.fields import DATE_ERRORS, DateInput, not_in_future
@@ -93,7 +94,9 @@ class RecordEditForm(GuardedModelForm):
 
 
 MEDICATION_HELP = {
-    "name": gettext_lazy("Include medicines bought without a prescription, vitamins and supplements."),
+    "name": gettext_lazy(
+        "Include medicines bought without a prescription, vitamins and supplements."
+    ),
     "dose": gettext_lazy("For example “20 mg”."),
     "frequency": gettext_lazy("For example “once a day, in the morning”."),
     "notes": gettext_lazy("For example why it was prescribed, or side effects."),
@@ -124,7 +127,9 @@ class QuestionAddForm(forms.ModelForm):
         model = Question
         fields = ["text"]
         labels = {"text": gettext_lazy("Your question")}
-        help_texts = {"text": gettext_lazy("Write it as you would ask it. You can reorder the list later.")}
+        help_texts = {
+            "text": gettext_lazy("Write it as you would ask it. You can reorder the list later.")
+        }
         error_messages = {
             "text": {
                 "required": gettext_lazy("Enter your question"),
@@ -140,6 +145,9 @@ class QuestionEditForm(GuardedModelForm):
     class Meta:
         model = Question
         fields = ["text", "answer"]
-        labels = {"text": gettext_lazy("Your question"), "answer": gettext_lazy("The answer, once you have it")}
+        labels = {
+            "text": gettext_lazy("Your question"),
+            "answer": gettext_lazy("The answer, once you have it"),
+        }
         widgets = {"answer": forms.Textarea(attrs={"rows": 4})}
         error_messages = QuestionAddForm.Meta.error_messages

@@ -10,7 +10,8 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
 from cases.forms.fields import DATE_ERRORS, DateInput, MoneyField, not_in_future
@@ -31,7 +32,9 @@ class OutcomeForm(GuardedModelForm):
     outcome_cost = MoneyField(
         label=Opinion._meta.get_field("outcome_cost").verbose_name,
         max_digits=10,
-        help_text=gettext_lazy("In dollars, for example 1250 or 1,250.50. Leave it empty if nobody said."),
+        help_text=gettext_lazy(
+            "In dollars, for example 1250 or 1,250.50. Leave it empty if nobody said."
+        ),
         widget=forms.TextInput(attrs={"class": "input--short"}),
     )
 
@@ -59,11 +62,21 @@ class OutcomeForm(GuardedModelForm):
             "outcome_notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "outcome_on": gettext_lazy("The day of the appointment, or the day their written report came."),
-            "outcome_diagnosis": gettext_lazy("In their words, even if it is the same as the first diagnosis."),
-            "outcome_treatment": gettext_lazy("In their words, for example “lumpectomy followed by radiation”."),
-            "outcome_rationale": gettext_lazy("The reasons they gave, and anything about risks or recovery."),
-            "other_options": gettext_lazy("Less invasive options, waiting, or clinical trials they mentioned."),
+            "outcome_on": gettext_lazy(
+                "The day of the appointment, or the day their written report came."
+            ),
+            "outcome_diagnosis": gettext_lazy(
+                "In their words, even if it is the same as the first diagnosis."
+            ),
+            "outcome_treatment": gettext_lazy(
+                "In their words, for example “lumpectomy followed by radiation”."
+            ),
+            "outcome_rationale": gettext_lazy(
+                "The reasons they gave, and anything about risks or recovery."
+            ),
+            "other_options": gettext_lazy(
+                "Less invasive options, waiting, or clinical trials they mentioned."
+            ),
         }
         error_messages = {
             "outcome_on": DATE_ERRORS,
@@ -167,7 +180,9 @@ class DecisionForm(GuardedModelForm):
             "decided_on": DateInput,
         }
         help_texts = {
-            "decision_reason": gettext_lazy("In your own words. It will be on the summary you can share."),
+            "decision_reason": gettext_lazy(
+                "In your own words. It will be on the summary you can share."
+            ),
         }
         error_messages = {
             "decided_on": DATE_ERRORS,
@@ -185,5 +200,6 @@ class DecisionForm(GuardedModelForm):
 
     def clean_decided_on(self):
         return not_in_future(
-            self.cleaned_data.get("decided_on"), _("The date you decided must be today or in the past")
+            self.cleaned_data.get("decided_on"),
+            _("The date you decided must be today or in the past"),
         )

@@ -6,7 +6,8 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
 from cases.forms.fields import (
@@ -39,7 +40,9 @@ class ProviderForm(ForThePatient, GuardedModelForm):
         model = Case
         fields = ["primary_provider_name", "primary_provider_contact"]
         labels = {"primary_provider_name": gettext_lazy("Your primary provider’s name")}
-        help_texts = {"primary_provider_name": gettext_lazy("The doctor who usually looks after you.")}
+        help_texts = {
+            "primary_provider_name": gettext_lazy("The doctor who usually looks after you.")
+        }
 
 
 class InformForm(GuardedModelForm):
@@ -82,7 +85,9 @@ class PolicyForm(GuardedModelForm):
         model = Case
         fields = ["insurer", "insurance_plan", "member_id", "insurer_phone"]
         help_texts = {
-            "member_id": gettext_lazy("On your insurance card. We only show its last 4 characters."),
+            "member_id": gettext_lazy(
+                "On your insurance card. We only show its last 4 characters."
+            ),
             "insurer_phone": gettext_lazy("Usually on the back of the card."),
         }
         widgets = {
@@ -94,7 +99,9 @@ class PolicyForm(GuardedModelForm):
 class CoverageForm(GuardedModelForm):
     estimated_cost = MoneyField(
         label=gettext_lazy("Estimated out-of-pocket cost"),
-        help_text=gettext_lazy("In dollars, what your insurer said you would pay. For example 250."),
+        help_text=gettext_lazy(
+            "In dollars, what your insurer said you would pay. For example 250."
+        ),
     )
 
     class Meta:
@@ -162,9 +169,13 @@ class PriorAuthForm(ForThePatient, GuardedModelForm):
         fields = ["prior_auth_status", "prior_auth_requested_on", "prior_auth_reference"]
         labels = {"prior_auth_status": gettext_lazy("Do you need prior authorization?")}
         help_texts = {
-            "prior_auth_status": gettext_lazy("Some insurers must approve the visit before it happens."),
-            "prior_auth_requested_on": gettext_lazy("If you asked for it, when. We remind you to call "
-            "if there is no decision after 2 weeks."),
+            "prior_auth_status": gettext_lazy(
+                "Some insurers must approve the visit before it happens."
+            ),
+            "prior_auth_requested_on": gettext_lazy(
+                "If you asked for it, when. We remind you to call "
+                "if there is no decision after 2 weeks."
+            ),
         }
         widgets = {"prior_auth_status": forms.RadioSelect, "prior_auth_requested_on": DateInput}
         error_messages = {"prior_auth_requested_on": {"invalid": DATE_INVALID}}
@@ -190,7 +201,10 @@ class CallForm(forms.ModelForm):
         widgets = {"called_on": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"reference": gettext_lazy("Ask for one at the end of every call.")}
         error_messages = {
-            "called_on": {"required": gettext_lazy("Enter the date of the call"), "invalid": DATE_INVALID}
+            "called_on": {
+                "required": gettext_lazy("Enter the date of the call"),
+                "invalid": DATE_INVALID,
+            }
         }
 
     def clean_called_on(self) -> dt.date | None:
@@ -217,7 +231,9 @@ class SpecialistForm(GuardedModelForm):
             "specialist_phone": forms.TextInput(attrs={"type": "tel"}),
         }
         help_texts = {
-            "specialist_specialty": gettext_lazy("Ideally a specialist in the field of the diagnosis."),
+            "specialist_specialty": gettext_lazy(
+                "Ideally a specialist in the field of the diagnosis."
+            ),
         }
 
 
@@ -236,8 +252,10 @@ class AppointmentForm(ForThePatient, GuardedModelForm):
             "appointment_at": gettext_lazy("When you have booked it."),
             "records_arrived": gettext_lazy("Call the office a few days before to check."),
             "will_ask_to_record": (
-                gettext_lazy("Tip: a recording, made with the doctor's permission, helps you review what "
-                "was said later or share it with your family.")
+                gettext_lazy(
+                    "Tip: a recording, made with the doctor's permission, helps you review what "
+                    "was said later or share it with your family."
+                )
             ),
         }
         error_messages = {"appointment_at": {"invalid": DATETIME_INVALID}}

@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
 from cases.forms.fields import DATE_ERRORS, DateInput
@@ -11,17 +12,24 @@ from cases.models import Case, Membership, Role
 
 SHARED_ROLES = [
     (Role.EDITOR, gettext_lazy("Editor: can change everything except who has access")),
-    (Role.VIEWER, gettext_lazy("Viewer: can see the case and download the packet, but not change it")),
+    (
+        Role.VIEWER,
+        gettext_lazy("Viewer: can see the case and download the packet, but not change it"),
+    ),
 ]
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label=gettext_lazy("Their email address"),
-        help_text=gettext_lazy("We will email them a link. It works once and expires after 7 days."),
+        help_text=gettext_lazy(
+            "We will email them a link. It works once and expires after 7 days."
+        ),
         error_messages={
             "required": gettext_lazy("Enter their email address"),
-            "invalid": gettext_lazy("Enter an email address in the right format, like name@example.com"),
+            "invalid": gettext_lazy(
+                "Enter an email address in the right format, like name@example.com"
+            ),
         },
     )
     role = forms.ChoiceField(
@@ -69,10 +77,14 @@ class AuthorityForm(GuardedModelForm):
         labels = {"authority_kind": gettext_lazy("What authority is on file?")}
         widgets = {"authority_kind": forms.RadioSelect, "authority_expires": DateInput}
         help_texts = {
-            "authority_kind": gettext_lazy("Hospitals ask a caregiver for one of these before they share "
-            "records or talk about the patient."),
-            "authority_expires": gettext_lazy("Leave empty if it does not expire. Many patient portals make "
-            "proxy access expire after about 18 months."),
+            "authority_kind": gettext_lazy(
+                "Hospitals ask a caregiver for one of these before they share "
+                "records or talk about the patient."
+            ),
+            "authority_expires": gettext_lazy(
+                "Leave empty if it does not expire. Many patient portals make "
+                "proxy access expire after about 18 months."
+            ),
         }
         error_messages = {
             "authority_expires": DATE_ERRORS,

@@ -116,7 +116,9 @@ class Case(models.Model):
     )
     informed_on = models.DateField(_("When you told them"), null=True, blank=True)
     provider_response = models.TextField(_("How they responded"), blank=True)
-    provider_offered_records = models.BooleanField(_("They offered to forward records"), default=False)
+    provider_offered_records = models.BooleanField(
+        _("They offered to forward records"), default=False
+    )
     provider_suggested_specialist = models.BooleanField(
         _("They suggested a specialist"), default=False
     )

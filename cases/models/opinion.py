@@ -39,7 +39,10 @@ class AppointmentMode(models.TextChoices):
 
 class Result(models.TextChoices):
     CONFIRMATION = "confirmation", _("Confirmation: agrees with the diagnosis and treatment")
-    ADJUSTMENT = "adjustment", _("Adjustment: same diagnosis, a different or more nuanced treatment")
+    ADJUSTMENT = (
+        "adjustment",
+        _("Adjustment: same diagnosis, a different or more nuanced treatment"),
+    )
     DISAGREEMENT = "disagreement", _("Disagreement: a different diagnosis or treatment")
 
 
@@ -78,7 +81,9 @@ class Opinion(models.Model):
         _("Referral"), max_length=20, choices=ApprovalStatus.choices, blank=True
     )
     referral_requested_on = models.DateField(_("Referral requested on"), null=True, blank=True)
-    referral_decided_on = models.DateField(_("Referral approved or denied on"), null=True, blank=True)
+    referral_decided_on = models.DateField(
+        _("Referral approved or denied on"), null=True, blank=True
+    )
     referral_reference = models.CharField(_("Referral reference number"), max_length=60, blank=True)
     prior_auth_status = models.CharField(
         _("Prior authorization"), max_length=20, choices=ApprovalStatus.choices, blank=True
@@ -86,7 +91,9 @@ class Opinion(models.Model):
     prior_auth_requested_on = models.DateField(
         _("Prior authorization requested on"), null=True, blank=True
     )
-    prior_auth_reference = models.CharField(_("Prior authorization number"), max_length=60, blank=True)
+    prior_auth_reference = models.CharField(
+        _("Prior authorization number"), max_length=60, blank=True
+    )
     in_network = models.CharField(
         _("Is the specialist in network?"), max_length=5, choices=YesNo.choices, blank=True
     )

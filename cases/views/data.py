@@ -17,8 +17,9 @@ from django.contrib.auth import logout
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django.utils.translation import gettext as _, ngettext
 
 from cases.access import Need, get_case
 from cases.forms.data import DeleteAccountForm, ImportForm

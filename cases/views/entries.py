@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # (item id, what to focus on it), e.g. (12, "controls"); id 0 with "heading" is the list.
 Focus = tuple[int, str] | None

@@ -11,8 +11,8 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import ratelimit
 from cases.access import Need, get_case, get_in_case

@@ -13,9 +13,10 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import Need, get_case, get_in_case
 from cases.forms.roadmap import CallForm
@@ -41,7 +42,9 @@ def _entries(
     entries = make_entries(
         opinion.calls.all(),
         label=lambda call: date_format(call.called_on, "j F Y"),
-        name=lambda call: _("the call on %(date)s") % {"date": date_format(call.called_on, "j F Y")},
+        name=lambda call: (
+            _("the call on %(date)s") % {"date": date_format(call.called_on, "j F Y")}
+        ),
         prefix="call",
         urls=urls,
         list_url=reverse("step_insurance", kwargs={"case_id": case.pk}),

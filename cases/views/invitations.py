@@ -14,8 +14,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
-from django.utils.translation import gettext as _, gettext_lazy
 
 from cases.models import Membership
 from cases.services import sharing
@@ -24,13 +25,17 @@ from cases.services.sharing import BadInvitationLink, LinkProblem, SharingError,
 PROBLEMS = {
     LinkProblem.INVALID: (
         gettext_lazy("This invitation link does not work"),
-        gettext_lazy("The link may be incomplete. Check that you copied all of it from the email, or ask "
-        "the person who invited you to send it again."),
+        gettext_lazy(
+            "The link may be incomplete. Check that you copied all of it from the email, or ask "
+            "the person who invited you to send it again."
+        ),
         404,
     ),
     LinkProblem.EXPIRED: (
         gettext_lazy("This invitation has expired"),
-        gettext_lazy("Invitation links work for 7 days. Ask the person who invited you to send it again."),
+        gettext_lazy(
+            "Invitation links work for 7 days. Ask the person who invited you to send it again."
+        ),
         410,
     ),
     LinkProblem.REPLACED: (
@@ -40,13 +45,17 @@ PROBLEMS = {
     ),
     LinkProblem.USED: (
         gettext_lazy("This invitation has already been used"),
-        gettext_lazy("Each invitation link works once. If it was you who accepted it, sign in to see the "
-        "case under Your cases."),
+        gettext_lazy(
+            "Each invitation link works once. If it was you who accepted it, sign in to see the "
+            "case under Your cases."
+        ),
         410,
     ),
     LinkProblem.CANCELLED: (
         gettext_lazy("This invitation was cancelled"),
-        gettext_lazy("Ask the person who invited you if they still want to share the case with you."),
+        gettext_lazy(
+            "Ask the person who invited you if they still want to share the case with you."
+        ),
         410,
     ),
 }

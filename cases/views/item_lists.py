@@ -15,8 +15,8 @@ from typing import Any
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import Need, get_case, get_in_case
 from cases.htmx import page_or_partial, saved
@@ -136,7 +136,9 @@ def item_add(request: HttpRequest, case_id: uuid.UUID, items: str) -> HttpRespon
     item = form.save(commit=False)
     setattr(item, "opinion" if spec.on_opinion else "case", screen.owner)
     append(item, spec.siblings(screen.owner))
-    return screen.saved(_("Added ‘%(item)s’") % {"item": spec.label(item)}, item, focus=(item.pk, "title"))
+    return screen.saved(
+        _("Added ‘%(item)s’") % {"item": spec.label(item)}, item, focus=(item.pk, "title")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,7 +154,9 @@ def item_edit(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: int
     form = spec.edit_form(request.POST or None, instance=item, prefix=f"{spec.item}-{item.pk}")
     form.fields[spec.label_field].widget.attrs["data-focus"] = True
     if request.method == "POST" and form.is_valid() and form.save_guarded():
-        return screen.saved(_("Saved ‘%(item)s’") % {"item": spec.label(item)}, item, focus=(item.pk, "controls"))
+        return screen.saved(
+            _("Saved ‘%(item)s’") % {"item": spec.label(item)}, item, focus=(item.pk, "controls")
+        )
     failed = form if form.errors else None
     return screen.render(editing=item, edit_form=form, failed_form=failed)
 

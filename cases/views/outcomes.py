@@ -13,8 +13,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import display, ratelimit
 from cases.access import Need, get_case, get_in_case
@@ -81,11 +81,12 @@ def _panel_links(
     if opinion.decision or any(o.decision for o in earlier):
         paper = _paper(request)
         summary_url = f"{_url('decision_summary', case)}?paper={paper}"
-        links.append((
-                _("Download the decision summary (PDF, %(paper)s)")
-                % {"paper": PAPER_SIZES[paper]},
+        links.append(
+            (
+                _("Download the decision summary (PDF, %(paper)s)") % {"paper": PAPER_SIZES[paper]},
                 summary_url,
-            ))
+            )
+        )
     return primary, links
 
 
@@ -163,13 +164,10 @@ def _save_decision(form: DecisionForm) -> str | None:
         if decided.decision != Decision.THIRD:
             return _("Decision saved.")
         started = start_next_opinion(decided)
-    return (
-        _(
-            "Decision saved. The %(ordinal)s opinion has started: "
-            "your records and questions are copied, and steps 2 to 4 begin again."
-        )
-        % {"ordinal": started.ordinal.lower()}
-    )
+    return _(
+        "Decision saved. The %(ordinal)s opinion has started: "
+        "your records and questions are copied, and steps 2 to 4 begin again."
+    ) % {"ordinal": started.ordinal.lower()}
 
 
 @require_safe

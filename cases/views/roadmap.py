@@ -8,8 +8,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from cases import calendar
 from cases.access import get_case

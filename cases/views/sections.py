@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from cases.access import Need, get_case
 from cases.htmx import page_or_partial, saved

@@ -10,8 +10,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import ratelimit
 from cases.access import Need, get_case, get_in_case
@@ -67,7 +67,9 @@ def invite(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         if refused := _invitation_limit(request, case):
             return refused
         sharing.invite(request, case, **form.cleaned_data)
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+        messages.success(
+            request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+        )
         return redirect("case_members", case_id=case.pk)
     return render(request, "cases/sharing/invite.html", {"case": case, "form": form})
 
@@ -207,7 +209,9 @@ def _transfer(request: HttpRequest, case: Case, member: Membership) -> HttpRespo
             sharing.transfer_ownership(case, from_user=request.user, to=member)
         except SharingError as exc:
             return _refuse(request, case, exc)
-        messages.success(request, _("%(name)s is now the owner. You can still edit the case.") % {"name": name})
+        messages.success(
+            request, _("%(name)s is now the owner. You can still edit the case.") % {"name": name}
+        )
         return redirect("case_members", case_id=case.pk)
     return render(
         request,
@@ -258,7 +262,9 @@ def leave(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             sharing.leave(case.membership)
         except SharingError as exc:
             return _refuse(request, case, exc)
-        messages.success(request, _("You have left the case for %(name)s.") % {"name": case.patient_name})
+        messages.success(
+            request, _("You have left the case for %(name)s.") % {"name": case.patient_name}
+        )
         return redirect("dashboard")
     try:
         sharing.check_can_leave(case.membership)
@@ -271,7 +277,9 @@ def leave(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         {
             "case": case,
             "title": _("Leave this case?"),
-            "body": _("You will no longer be able to see this case. The owner can invite you again."),
+            "body": _(
+                "You will no longer be able to see this case. The owner can invite you again."
+            ),
             "button": _("Yes, leave this case"),
             "warning": True,
             "blocked": blocked,
