@@ -160,7 +160,7 @@ class Opinion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ordinal} opinion"
+        return pgettext("Second opinion", "%(ordinal)s opinion") % {"ordinal": self.ordinal}
 
     @property
     def stage(self) -> Stage:
