@@ -39,6 +39,7 @@ def whose(case: Any) -> str:
     if case.relationship == "self":
         return _("your")
     # Translators: a possessive before a noun ("John Lopez’s records"); Spanish can use "su".
+    # xgettext:no-python-format
     return _("%(name)s’s") % {"name": case.patient_name}
 
 

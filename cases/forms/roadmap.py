@@ -238,7 +238,7 @@ class SpecialistForm(GuardedModelForm):
 
 
 class AppointmentForm(ForThePatient, GuardedModelForm):
-    others = {"records_arrived": gettext_lazy("Have {whose} records arrived there?")}
+    others = {"records_arrived": gettext_lazy("Have {name}’s records arrived there?")}
 
     class Meta:
         model = Opinion

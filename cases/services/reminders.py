@@ -371,11 +371,11 @@ def first_name(patient_name: str) -> str:
 
 def _whose(recipient: Recipient) -> str:
     """ "your" for the patient keeping their own case, else "John's"."""
-    return (
-        _("your")
-        if recipient.own_case
-        else _("%(name)s's") % {"name": first_name(recipient.patient)}
-    )
+    if recipient.own_case:
+        return _("your")
+    # Translators: a possessive before a noun ("John's appointment"); Spanish can use "su".
+    # xgettext:no-python-format
+    return _("%(name)s's") % {"name": first_name(recipient.patient)}
 
 
 def _cap(text: str) -> str:
@@ -468,6 +468,7 @@ def _authority_item(due: Due, recipient: Recipient, first: str) -> Item:
     days = due.facts["days"]
     own = due.facts["holder_id"] == recipient.user_id
     holder = _("you") if own else due.facts["holder"]
+    # xgettext:no-python-format
     whose = _("Your") if own else _("%(name)s's") % {"name": due.facts["holder"]}
     if days > 0:
         headline = _("Renew the authority on file to act for %(name)s") % {"name": first}
