@@ -13,10 +13,10 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
+from cases import display
 from cases.models import (
     Case,
     FollowUpAction,
@@ -298,12 +298,12 @@ def _value(model: type[models.Model], field_name: str, raw: Any) -> str:
         except ValueError:
             return raw
         return _("%(day)s at %(time)s") % {
-            "day": date_format(value, "j F Y"),
+            "day": display.date_text(value),
             "time": f"{value:%H:%M}",
         }
     if isinstance(field, models.DateField):
         try:
-            return date_format(dt.date.fromisoformat(raw), "j F Y")
+            return display.date_text(dt.date.fromisoformat(raw))
         except ValueError:
             return raw
     return f"‘{_short(raw)}’"

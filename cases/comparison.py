@@ -13,10 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.display import date_text
 from cases.models import Case, Opinion, Result
 
 NOT_RECORDED = ""
@@ -89,7 +90,7 @@ def _join(*parts: str) -> str:
 
 
 def _date(value) -> str:
-    return date_format(value, "j F Y") if value else NOT_RECORDED
+    return date_text(value) if value else NOT_RECORDED
 
 
 def _money(value: Decimal | None) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from cases.models.opinion import Stage
 
@@ -88,10 +88,17 @@ def time_of_day(value: dt.datetime | dt.time) -> str:
     return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
 
 
+def date_text(value: dt.date, *, weekday: bool = False) -> str:
+    """ "27 March 2026" (or "Friday 27 March 2026"), in the order the person's language uses."""
+    if weekday:
+        return date_format(value, pgettext("date format", "l j F Y"))
+    return date_format(value, pgettext("date format", "j F Y"))
+
+
 def date_and_time(value: dt.datetime, *, weekday: bool = False) -> str:
     """ "Monday 14 May 2026 at 10:30am" (or without the weekday)."""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    day = date_format(local, "l j F Y" if weekday else "j F Y")
+    day = date_text(local, weekday=weekday)
     return _("%(day)s at %(time)s") % {"day": day, "time": time_of_day(local)}
 
 

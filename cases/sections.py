@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -148,7 +147,7 @@ def _display(obj: Case | Opinion, name: str) -> Any:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, dt.date):
-        return date_format(value, "j F Y")
+        return display.date_text(value)
     if getter:
         # An empty choice reads as its label ("Not known yet"), as the form offered it.
         return getter()

@@ -7,7 +7,6 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -57,7 +56,7 @@ class Step:
 
 
 def date_text(d: dt.date | None) -> str:
-    return date_format(d, "j F Y") if d else ""
+    return display.date_text(d) if d else ""
 
 
 # Step 1 ---------------------------------------------------------------------------

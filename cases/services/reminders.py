@@ -30,11 +30,10 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.display import time_of_day
+from cases.display import date_text, time_of_day
 from cases.models import (
     AuthorityKind,
     Case,
@@ -397,7 +396,7 @@ def _url(name: str, case_id: uuid.UUID) -> str:
 
 
 def _date(day: dt.date) -> str:
-    return date_format(day, "l j F Y")
+    return date_text(day, weekday=True)
 
 
 def _in_days(days: int) -> str:

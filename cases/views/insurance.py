@@ -13,12 +13,12 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import Need, get_case, get_in_case
+from cases.display import date_text
 from cases.forms.roadmap import CallForm
 from cases.htmx import saved
 from cases.models import Case, InsuranceCall, Opinion
@@ -41,10 +41,8 @@ def _entries(
 
     entries = make_entries(
         opinion.calls.all(),
-        label=lambda call: date_format(call.called_on, "j F Y"),
-        name=lambda call: (
-            _("the call on %(date)s") % {"date": date_format(call.called_on, "j F Y")}
-        ),
+        label=lambda call: date_text(call.called_on),
+        name=lambda call: _("the call on %(date)s") % {"date": date_text(call.called_on)},
         prefix="call",
         urls=urls,
         list_url=reverse("step_insurance", kwargs={"case_id": case.pk}),

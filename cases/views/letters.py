@@ -15,13 +15,13 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cases import ratelimit
 from cases.access import Need, get_case, get_in_case
 from cases.audit import record_letter_download
+from cases.display import date_text
 from cases.forms.letters import LetterSentForm, LetterStartForm
 from cases.models import Case, RecordRequest
 from cases.pdf import render_pdf
@@ -99,8 +99,8 @@ def letter_sent(request: HttpRequest, case_id: uuid.UUID, letter_id: int) -> Htt
         request,
         _("Marked as sent on %(sent)s. The answer is due by %(due)s.")
         % {
-            "sent": date_format(letter.request.sent_on, "j F Y"),
-            "due": date_format(clock.deadline, "j F Y"),
+            "sent": date_text(letter.request.sent_on),
+            "due": date_text(clock.deadline),
         },
     )
     return redirect("letter_detail", case_id=case.pk, letter_id=letter.request.pk)
