@@ -306,7 +306,7 @@ def _value(model: type[models.Model], field_name: str, raw: Any) -> str:
             return display.date_text(dt.date.fromisoformat(raw))
         except ValueError:
             return raw
-    return f"‘{_short(raw)}’"
+    return _("‘%(label)s’") % {"label": _short(raw)}
 
 
 def _short(text: str) -> str:

@@ -197,6 +197,11 @@ def _unmarked(tree: ast.AST) -> list[tuple[int, str]]:
                 for arg in node.args[1:2]:
                     if _reads_as_words(arg):
                         found.append((node.lineno, f"messages.{name}"))
+            # raise ValidationError("..."), form.add_error("field", "...")
+            if name == "ValidationError" and node.args and _reads_as_words(node.args[0]):
+                found.append((node.lineno, "ValidationError"))
+            if name == "add_error" and len(node.args) > 1 and _reads_as_words(node.args[1]):
+                found.append((node.lineno, "add_error"))
             # label=/help_text=/verbose_name= ...
             for kw in node.keywords:
                 if kw.arg in TEXT_KWARGS and _reads_as_words(kw.value):
@@ -268,6 +273,7 @@ class Thing(models.Model):
 def view(request, case):
     messages.success(request, f"Saved {case}.")
     messages.success(request, _("Saved %(case)s.") % {"case": case})
+    raise forms.ValidationError("Enter a date")
     field = forms.CharField(label="Your name", help_text=_("As on your card"))
 """
     found = {what for _line, what in _unmarked(ast.parse(source))}
@@ -277,8 +283,9 @@ def view(request, case):
         "verbose_name =",
         "messages.success",
         "label=",
+        "ValidationError",
     }
-    assert len(_unmarked(ast.parse(source))) == 5
+    assert len(_unmarked(ast.parse(source))) == 6
 
 
 def test_the_spanish_catalogue_has_no_empty_or_fuzzy_entry_from_python():

@@ -54,7 +54,7 @@ class CaseAboutForm(GuardedModelForm):
         dob = self.cleaned_data.get("patient_dob")
         not_in_future(dob, _("Date of birth must be today or in the past"))
         if dob and dob.year < 1900:
-            raise forms.ValidationError("Date of birth must be after 1900")
+            raise forms.ValidationError(_("Date of birth must be after 1900"))
         return dob
 
 
@@ -87,7 +87,9 @@ class DiagnosisForm(GuardedModelForm):
         not_in_future(value, _("The date of the diagnosis must be today or in the past"))
         dob = self.instance.patient_dob
         if value and dob and value < dob:
-            raise forms.ValidationError("The date of the diagnosis must be after the date of birth")
+            raise forms.ValidationError(
+                _("The date of the diagnosis must be after the date of birth")
+            )
         return value
 
 
@@ -128,7 +130,7 @@ class TreatmentForm(GuardedModelForm):
         diagnosed = self.instance.diagnosed_on
         if value and diagnosed and value < diagnosed:
             raise forms.ValidationError(
-                "The start date must be on or after the date of the diagnosis"
+                _("The start date must be on or after the date of the diagnosis")
             )
         return value
 

@@ -35,5 +35,5 @@ class LetterSentForm(forms.Form):
         value = self.cleaned_data["sent_on"]
         not_in_future(value, _("Enter a date that is today or in the past"))
         if value.year < 2000:
-            raise forms.ValidationError("Enter a date after 1 January 2000")
+            raise forms.ValidationError(_("Enter a date after 1 January 2000"))
         return value

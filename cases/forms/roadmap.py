@@ -269,5 +269,5 @@ class AppointmentForm(ForThePatient, GuardedModelForm):
         value = self.cleaned_data.get("appointment_at")
         # Only a newly entered date must be ahead: a past appointment stays editable.
         if value and "appointment_at" in self.changed_data and value < timezone.now():
-            raise forms.ValidationError("The appointment must be in the future")
+            raise forms.ValidationError(_("The appointment must be in the future"))
         return value

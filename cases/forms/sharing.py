@@ -46,13 +46,15 @@ class InviteForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if Membership.objects.filter(case=self.case, user__email__iexact=email).exists():
-            raise forms.ValidationError("This person already has access to the case")
+            raise forms.ValidationError(_("This person already has access to the case"))
         if self.case.invitations.filter(
             email__iexact=email, accepted_at=None, cancelled_at=None
         ).exists():
             raise forms.ValidationError(
-                "This person has already been invited. You can send the invitation again "
-                "from the list of people"
+                _(
+                    "This person has already been invited. You can send the invitation again "
+                    "from the list of people"
+                )
             )
         return email
 

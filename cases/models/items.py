@@ -132,7 +132,7 @@ class InsuranceCall(models.Model):
         ordering = ["-called_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Call on {self.called_on:%Y-%m-%d}"
+        return _("Call on %(date)s") % {"date": f"{self.called_on:%Y-%m-%d}"}
 
 
 class FollowUpAction(models.Model):

@@ -138,7 +138,7 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Invitation for {self.email}"
+        return _("Invitation for %(email)s") % {"email": self.email}
 
     @property
     def is_pending(self) -> bool:
