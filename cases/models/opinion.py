@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from .case import Case, Urgency
 from .querysets import CaseItemQuerySet
@@ -27,7 +27,8 @@ class ApprovalStatus(models.TextChoices):
     UNKNOWN = "", _("Not checked yet")
     NOT_NEEDED = "not_needed", _("Not needed")
     TO_REQUEST = "to_request", _("To request")
-    REQUESTED = "requested", _("Requested")
+    # Context: Spanish agrees with "remisión" and "autorización" (solicitada).
+    REQUESTED = "requested", pgettext_lazy("referral or authorization", "Requested")
     APPROVED = "approved", _("Approved")
     DENIED = "denied", _("Denied")
 
