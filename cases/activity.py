@@ -13,7 +13,10 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
+from cases import display
 from cases.models import (
     Case,
     FollowUpAction,
@@ -28,13 +31,22 @@ from cases.models import (
 )
 from cases.services.sharing import display_name
 
+# With their article, so that each language can give the word its own ("la pregunta").
 THINGS = {
-    RecordItem: "record",
-    Medication: "medication",
-    Question: "question",
-    InsuranceCall: "insurance call",
-    FollowUpAction: "follow-up action",
-    RecordRequest: "records request letter",
+    RecordItem: gettext_lazy("the record"),
+    Medication: gettext_lazy("the medication"),
+    Question: gettext_lazy("the question"),
+    InsuranceCall: gettext_lazy("the insurance call"),
+    FollowUpAction: gettext_lazy("the follow-up action"),
+    RecordRequest: gettext_lazy("the records request letter"),
+}
+# An opinion's name is stored in English in the trail ("Second opinion"): read it again
+# in the person's language.
+OPINION_NAMES = {
+    "second opinion": gettext_lazy("second opinion"),
+    "third opinion": gettext_lazy("third opinion"),
+    "fourth opinion": gettext_lazy("fourth opinion"),
+    "fifth opinion": gettext_lazy("fifth opinion"),
 }
 # Values too long for a sentence, or not for showing on a screen.
 NO_VALUES = {"member_id"}
@@ -86,64 +98,86 @@ def describe(entry: LogEntry, users: dict[int, Any]) -> Described:
 
     event = data.get("event")
     if event == "case_export":
-        return f"{who} exported the case (a ZIP with everything in it)"
+        return _("%(who)s exported the case (a ZIP with everything in it)") % {"who": who}
     if event == "case_import":
-        return f"{who} imported this case from an export file"
+        return _("%(who)s imported this case from an export file") % {"who": who}
     if event == "member_account_deleted":
-        return "A member deleted their account and no longer has access"
+        return _("A member deleted their account and no longer has access")
     if event == "letter_download":
-        return f"{who} downloaded a records request letter"
+        return _("%(who)s downloaded a records request letter") % {"who": who}
     if event == "file_download":
-        return f"{who} downloaded the attached document ‘{entry.object_repr}’"
+        return _("%(who)s downloaded the attached document ‘%(name)s’") % {
+            "who": who,
+            "name": entry.object_repr,
+        }
     if event == "bundle_download":
-        return f"{who} downloaded the packet with records"
+        return _("%(who)s downloaded the packet with records") % {"who": who}
     if entry.action == Action.ACCESS:
-        return f"{who} downloaded the packet"
+        return _("%(who)s downloaded the packet") % {"who": who}
     if model is Membership:
         return _describe_membership(entry, who, users.get(data.get("user_id")), changes)
     if model is Invitation:
-        return _describe_invitation(entry, who, data.get("email", "someone"), changes)
+        return _describe_invitation(entry, who, data.get("email") or _("someone"), changes)
     if model is Case:
         if entry.action == Action.CREATE:
-            return f"{who} started this case"
+            return _("%(who)s started this case") % {"who": who}
         if entry.action == Action.DELETE:
-            return f"{who} deleted this case"
-        return _describe_update(who, model, changes, where="", whole="of the case")
+            return _("%(who)s deleted this case") % {"who": who}
+        return _describe_update(who, model, changes, where="", whole=_("of the case"))
     if model is Opinion:
         name = entry.object_repr.lower()
+        name = str(OPINION_NAMES.get(name, name))
         if entry.action == Action.CREATE:
-            return f"{who} started the {name}"
+            return _("%(who)s started the %(opinion)s") % {"who": who, "opinion": name}
         if entry.action == Action.DELETE:
-            return f"{who} removed the {name}"
+            return _("%(who)s removed the %(opinion)s") % {"who": who, "opinion": name}
         return _describe_update(
-            who, model, changes, where=f" in the {name}", whole=f"in the {name}"
+            who,
+            model,
+            changes,
+            where=_(" in the %(opinion)s") % {"opinion": name},
+            whole=_("in the %(opinion)s") % {"opinion": name},
         )
-    thing = THINGS.get(model, "item")
+    thing = THINGS.get(model, gettext_lazy("the item"))
     name = _short(entry.object_repr)
+    words = {"who": who, "thing": thing, "name": name}
     if entry.action == Action.CREATE:
-        return f"{who} added the {thing} ‘{name}’"
+        return _("%(who)s added %(thing)s ‘%(name)s’") % words
     if entry.action == Action.DELETE:
-        return f"{who} removed the {thing} ‘{name}’"
+        return _("%(who)s removed %(thing)s ‘%(name)s’") % words
     if model is FollowUpAction and set(changes) == {"done"}:
-        state = "done" if changes["done"][1] == "True" else "not done"
-        return f"{who} marked ‘{name}’ as {state}"
-    return _describe_update(who, model, changes, where=f" of ‘{name}’", whole=f"of ‘{name}’")
+        if changes["done"][1] == "True":
+            return _("%(who)s marked ‘%(name)s’ as done") % words
+        return _("%(who)s marked ‘%(name)s’ as not done") % words
+    return _describe_update(
+        who,
+        model,
+        changes,
+        where=_(" of ‘%(name)s’") % words,
+        whole=_("of ‘%(name)s’") % words,
+    )
 
 
 def _describe_membership(entry: LogEntry, who: str, member, changes: dict) -> Described:
-    name = display_name(member) if member else "a former member"
+    name = display_name(member) if member else _("a former member")
     Action = LogEntry.Action
     if entry.action == Action.CREATE:
         role = _value(Membership, "role", changes.get("role", [None, ""])[1])
+        words = {"who": who, "name": name, "role": _article(role)}
         if member and entry.actor_id == member.pk:
-            return f"{name} joined the case as {_article(role)}"
-        return f"{who} gave {name} access as {_article(role)}"
+            return _("%(name)s joined the case as %(role)s") % words
+        return _("%(who)s gave %(name)s access as %(role)s") % words
     if entry.action == Action.DELETE:
         if member and entry.actor_id == member.pk:
-            return f"{name} left the case"
-        return f"{who} removed {name} from the case"
+            return _("%(name)s left the case") % {"name": name}
+        return _("%(who)s removed %(name)s from the case") % {"who": who, "name": name}
     return _describe_update(
-        who, Membership, changes, where="", owner=f"{name}’s", whole=f"of {name}’s access"
+        who,
+        Membership,
+        changes,
+        where="",
+        owner=name,
+        whole=_("of %(name)s’s access") % {"name": name},
     )
 
 
@@ -151,14 +185,19 @@ def _describe_invitation(entry: LogEntry, who: str, email: str, changes: dict) -
     Action = LogEntry.Action
     if entry.action == Action.CREATE:
         role = _value(Invitation, "role", changes.get("role", [None, ""])[1])
-        return f"{who} invited {email} as {_article(role)}"
+        return _("%(who)s invited %(email)s as %(role)s") % {
+            "who": who,
+            "email": email,
+            "role": _article(role),
+        }
+    words = {"who": who, "email": email}
     if entry.action == Action.DELETE:
-        return f"{who} deleted the invitation to {email}"
+        return _("%(who)s deleted the invitation to %(email)s") % words
     if _set(changes, "accepted_at"):
-        return f"{who} accepted the invitation sent to {email}"
+        return _("%(who)s accepted the invitation sent to %(email)s") % words
     if _set(changes, "cancelled_at"):
-        return f"{who} cancelled the invitation to {email}"
-    return f"{who} sent the invitation to {email}"
+        return _("%(who)s cancelled the invitation to %(email)s") % words
+    return _("%(who)s sent the invitation to %(email)s") % words
 
 
 def _set(changes: dict, field: str) -> bool:
@@ -172,9 +211,13 @@ def _describe_update(
     *,
     where: str,
     whole: str,
-    owner: str = "the",
+    owner: str = "",
 ) -> Described:
-    """One change as a sentence; several as a headline and one short line for each."""
+    """One change as a sentence; several as a headline and one short line for each.
+
+    ``owner``: whose detail it is (a member's name), else "the". ``where`` follows the
+    detail (" of ‘Biopsy’"), ``whole`` ends the headline ("of the case").
+    """
     sentences, lines = [], []
     for field_name, (old, new) in changes.items():
         try:
@@ -182,27 +225,36 @@ def _describe_update(
         except FieldDoesNotExist:  # a field since removed from the model
             continue
         label = _label(field)
-        subject = f"{owner} {label}{where}"
-        heading = label[:1].upper() + label[1:]
-        if not _shows_values(field):
-            sentences.append(f"changed {subject}")
-            lines.append(f"{heading}: changed")
-        elif _blank(new):
-            sentences.append(f"cleared {subject}")
-            lines.append(f"{heading}: cleared")
-        elif _blank(old):
-            value = _value(model, field_name, new)
-            sentences.append(f"set {subject} to {value}")
-            lines.append(f"{heading}: {value}")
+        if owner:
+            subject = _("%(name)s’s %(detail)s") % {"name": owner, "detail": label}
         else:
-            old_v, new_v = _value(model, field_name, old), _value(model, field_name, new)
-            sentences.append(f"changed {subject} from {old_v} to {new_v}")
-            lines.append(f"{heading}: from {old_v} to {new_v}")
+            subject = _("the %(detail)s") % {"detail": label}
+        words = {"who": who, "subject": subject + where, "heading": label[:1].upper() + label[1:]}
+        if not _shows_values(field):
+            sentences.append(_("%(who)s changed %(subject)s") % words)
+            lines.append(_("%(heading)s: changed") % words)
+        elif _blank(new):
+            sentences.append(_("%(who)s cleared %(subject)s") % words)
+            lines.append(_("%(heading)s: cleared") % words)
+        elif _blank(old):
+            words["value"] = _value(model, field_name, new)
+            sentences.append(_("%(who)s set %(subject)s to %(value)s") % words)
+            lines.append(f"{words['heading']}: {words['value']}")
+        else:
+            words["old"] = _value(model, field_name, old)
+            words["new"] = _value(model, field_name, new)
+            sentences.append(_("%(who)s changed %(subject)s from %(old)s to %(new)s") % words)
+            lines.append(_("%(heading)s: from %(old)s to %(new)s") % words)
     if not sentences:
-        return f"{who} made a change"
+        return _("%(who)s made a change") % {"who": who}
     if len(sentences) == 1:
-        return f"{who} {sentences[0]}"
-    return f"{who} changed {len(lines)} details {whole}", lines
+        return sentences[0]
+    headline = ngettext(
+        "%(who)s changed %(count)d detail %(whole)s",
+        "%(who)s changed %(count)d details %(whole)s",
+        len(lines),
+    ) % {"who": who, "count": len(lines), "whole": whole}
+    return headline, lines
 
 
 def _label(field: models.Field) -> str:
@@ -229,7 +281,7 @@ def _blank(value: Any) -> bool:
 def _value(model: type[models.Model], field_name: str, raw: Any) -> str:
     """A stored value in words: choice labels, dates in full, yes or no."""
     if _blank(raw):
-        return "nothing"
+        return _("nothing")
     field = model._meta.get_field(field_name)
     raw = str(raw)
     if field.choices:
@@ -237,18 +289,24 @@ def _value(model: type[models.Model], field_name: str, raw: Any) -> str:
         first = label.split(" ", 1)[0]
         return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
     if isinstance(field, models.BooleanField):
-        return "yes" if raw == "True" else "no"
+        return (
+            pgettext("a stored value", "yes") if raw == "True" else pgettext("a stored value", "no")
+        )
     if isinstance(field, models.DateTimeField):
         try:
-            return f"{dt.datetime.fromisoformat(raw):%-d %B %Y at %H:%M}"
+            value = dt.datetime.fromisoformat(raw)
         except ValueError:
             return raw
+        return _("%(day)s at %(time)s") % {
+            "day": display.date_text(value),
+            "time": f"{value:%H:%M}",
+        }
     if isinstance(field, models.DateField):
         try:
-            return f"{dt.date.fromisoformat(raw):%-d %B %Y}"
+            return display.date_text(dt.date.fromisoformat(raw))
         except ValueError:
             return raw
-    return f"‘{_short(raw)}’"
+    return _("‘%(label)s’") % {"label": _short(raw)}
 
 
 def _short(text: str) -> str:
@@ -256,4 +314,7 @@ def _short(text: str) -> str:
 
 
 def _article(role: str) -> str:
-    return f"an {role}" if role[:1] in "aeiou" else f"a {role}"
+    # Translators: a role with its article ("an editor"); Spanish says just the role.
+    if role[:1] in "aeiou":
+        return _("an %(role)s") % {"role": role}
+    return _("a %(role)s") % {"role": role}

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 def passed_two_factor(request: HttpRequest) -> bool:
@@ -35,8 +36,10 @@ class SecureAdminSite(admin.AdminSite):
                 if not is_mfa_enabled(user):
                     messages.warning(
                         request,
-                        "Turn on two-factor sign-in before you open the admin: "
-                        "it shows every case.",
+                        _(
+                            "Turn on two-factor sign-in before you open the admin: "
+                            "it shows every case."
+                        ),
                     )
                     return redirect("mfa_index")
                 if not passed_two_factor(request):

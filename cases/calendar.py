@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from cases.models import Opinion
@@ -33,9 +34,9 @@ def appointment_ics(opinion: Opinion) -> bytes:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", start)
     event.add("dtend", start + APPOINTMENT_LENGTH)
-    event.add("summary", f"{opinion.ordinal} opinion appointment")
+    event.add("summary", _("%(ordinal)s opinion appointment") % {"ordinal": opinion.ordinal})
     if opinion.appointment_mode == AppointmentMode.VIDEO:
-        event.add("location", "Video call")
+        event.add("location", _("Video call"))
     else:
         place = [opinion.specialist_institution, opinion.specialist_address]
         location = ", ".join(" ".join(p.split()) for p in place if p.strip())
@@ -43,16 +44,21 @@ def appointment_ics(opinion: Opinion) -> bytes:
             event.add("location", location)
     lines = []
     if opinion.specialist_phone:
-        lines.append(f"Office phone: {opinion.specialist_phone}")
+        lines.append(_("Office phone: %(phone)s") % {"phone": opinion.specialist_phone})
     lines.append(
-        "Bring: your records, images on disc or USB, your medication list, the treatment "
-        "plan from the first provider, your questions and a notebook."
+        _(
+            "Bring: your records, images on disc or USB, your medication list, the treatment "
+            "plan from the first provider, your questions and a notebook."
+        )
     )
     event.add("description", "\n".join(lines))
 
     reminder = Alarm()
     reminder.add("action", "DISPLAY")
-    reminder.add("description", f"{opinion.ordinal} opinion appointment tomorrow")
+    reminder.add(
+        "description",
+        _("%(ordinal)s opinion appointment tomorrow") % {"ordinal": opinion.ordinal},
+    )
     reminder.add("trigger", dt.timedelta(days=-1))
     event.add_component(reminder)
 

@@ -13,8 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases.display import date_text
 from cases.models import Case, Opinion, Result
 
 NOT_RECORDED = ""
@@ -87,7 +90,7 @@ def _join(*parts: str) -> str:
 
 
 def _date(value) -> str:
-    return date_format(value, "j F Y") if value else NOT_RECORDED
+    return date_text(value) if value else NOT_RECORDED
 
 
 def _money(value: Decimal | None) -> str:
@@ -112,32 +115,56 @@ def with_results(case: Case) -> list[Opinion]:
 RowSpec = tuple[str, str, Callable[[Case], str], Callable[[Opinion], str], bool]
 
 ROWS: list[RowSpec] = [
-    ("date", "Date", lambda c: _date(c.diagnosed_on), lambda o: _date(o.outcome_on), False),
+    (
+        "date",
+        gettext_lazy("Date"),
+        lambda c: _date(c.diagnosed_on),
+        lambda o: _date(o.outcome_on),
+        False,
+    ),
     (
         "result",
-        "Result",
-        lambda c: "The original opinion",
+        gettext_lazy("Result"),
+        lambda c: _("The original opinion"),
         lambda o: o.get_result_display(),
         False,
     ),
-    ("diagnosis", "Diagnosis", lambda c: c.condition, lambda o: o.outcome_diagnosis, True),
+    (
+        "diagnosis",
+        gettext_lazy("Diagnosis"),
+        lambda c: c.condition,
+        lambda o: o.outcome_diagnosis,
+        True,
+    ),
     (
         "treatment",
-        "Recommended treatment",
+        gettext_lazy("Recommended treatment"),
         _original_treatment,
         lambda o: o.outcome_treatment,
         True,
     ),
     (
         "urgency",
-        "How urgent",
+        gettext_lazy("How urgent"),
         lambda c: c.get_treatment_urgency_display() if c.treatment_urgency else "",
         lambda o: o.get_outcome_urgency_display() if o.outcome_urgency else "",
         True,
     ),
-    ("rationale", "Why", lambda c: "", lambda o: o.outcome_rationale, False),
-    ("other_options", "Other options", lambda c: "", lambda o: o.other_options, False),
-    ("cost", "Cost, when known", lambda c: "", lambda o: _money(o.outcome_cost), False),
+    ("rationale", gettext_lazy("Why"), lambda c: "", lambda o: o.outcome_rationale, False),
+    (
+        "other_options",
+        gettext_lazy("Other options"),
+        lambda c: "",
+        lambda o: o.other_options,
+        False,
+    ),
+    (
+        "cost",
+        gettext_lazy("Cost, when known"),
+        lambda c: "",
+        lambda o: _money(o.outcome_cost),
+        False,
+    ),
 ]
 
 
@@ -150,14 +177,14 @@ AGREED_BY_RESULT = {
 def build_comparison(case: Case, opinions: Sequence[Opinion]) -> Comparison:
     columns = [
         Column(
-            "Original opinion",
+            _("Original opinion"),
             _join(case.diagnosed_by_name, case.diagnosed_by_facility),
             is_original=True,
         )
     ]
     columns += [
         Column(
-            f"{o.ordinal} opinion",
+            _("%(ordinal)s opinion") % {"ordinal": o.ordinal},
             _join(o.specialist_name, o.specialist_institution),
             opinion=o,
         )

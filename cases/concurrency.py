@@ -19,6 +19,8 @@ from typing import Any
 from django import forms
 from django.db import models, transaction
 from django.forms.models import construct_instance
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def fingerprint(instance: models.Model, fields: Iterable[str]) -> str:
@@ -38,10 +40,10 @@ class GuardedModelForm(forms.ModelForm):
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    removed_message = (
+    removed_message = gettext_lazy(
         "Someone else removed this while you were editing, so there was nothing to save."
     )
-    conflict_message = (
+    conflict_message = gettext_lazy(
         "Someone else changed this while you were editing. Their version is shown below; "
         "what you typed is still in the form. Check it, then save again to keep yours."
     )
@@ -117,7 +119,7 @@ def _display(instance: models.Model, name: str) -> Any:
     getter = getattr(instance, f"get_{name}_display", None)
     value = getter() if getter else getattr(instance, name)
     if value in ("", None):
-        return "(empty)"
+        return _("(empty)")
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     return value

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from cases.concurrency import GuardedModelForm
 from cases.forms import lists as list_forms
@@ -40,8 +42,8 @@ class Words:
     add_heading: str
     add_button: str
     add_hint: str = ""
-    heading: str = "Your list"  # the list's own heading while it is empty...
-    counted: str = ""  # ...or "N medicines" once it is not, when set
+    heading: str = gettext_lazy("Your list")  # the list's own heading while it is empty...
+    counted: Any = ""  # ...or "N medicines" once it is not, when set (ngettext_lazy, "count")
 
 
 @dataclass(frozen=True)
@@ -115,10 +117,9 @@ class ItemList:
             count = self.siblings(owner).count()
         if count < self.limit:
             return None
-        return (
-            f"{self.words.crumb} can hold up to {self.limit} items. "
-            "Remove one you no longer need to add another."
-        )
+        return _(
+            "%(list)s can hold up to %(limit)d items. Remove one you no longer need to add another."
+        ) % {"list": self.words.crumb, "limit": self.limit}
 
     def url_name(self, verb: str) -> str:
         return self.key if verb == "list" else f"{self.item}_{verb}"
@@ -175,7 +176,10 @@ def _change_status(record: RecordItem, data: dict[str, Any]) -> str:
         record = change_record_status(record, data["status"], was=data["was"])
     except StatusChangedMeanwhile as exc:
         raise forms.ValidationError(str(exc)) from exc
-    return f"Marked ‘{record.name}’ as {record.get_status_display().lower()}"
+    return _("Marked ‘%(record)s’ as %(status)s") % {
+        "record": record.name,
+        "status": record.get_status_display().lower(),
+    }
 
 
 # Questions: suggestions not yet asked, and "note the answer" -------------------------
@@ -184,7 +188,7 @@ def _change_status(record: RecordItem, data: dict[str, Any]) -> str:
 def _suggest_questions(entries: list[Entry]) -> dict[str, Any]:
     for entry in entries:
         if not entry.obj.answer:
-            entry.edit_text = "Edit or note the answer"
+            entry.edit_text = _("Edit or note the answer")
     return {"suggestions": unused_suggestions([e.label for e in entries])}
 
 
@@ -200,15 +204,17 @@ LISTS: dict[str, ItemList] = {
             edit_form=list_forms.RecordEditForm,
             label_field="name",
             words=Words(
-                title="Step 3: Request your medical records",
-                crumb="Medical records",
-                list_name="the checklist",
-                empty="There is nothing on the checklist yet.",
-                add_heading="Add a record",
-                add_hint="Anything else the specialist should see, for example older scans "
-                "or a letter from another doctor.",
-                add_button="Add record",
-                heading="Your checklist",
+                title=gettext_lazy("Step 3: Request your medical records"),
+                crumb=gettext_lazy("Medical records"),
+                list_name=gettext_lazy("the checklist"),
+                empty=gettext_lazy("There is nothing on the checklist yet."),
+                add_heading=gettext_lazy("Add a record"),
+                add_hint=gettext_lazy(
+                    "Anything else the specialist should see, for example older scans "
+                    "or a letter from another doctor."
+                ),
+                add_button=gettext_lazy("Add record"),
+                heading=gettext_lazy("Your checklist"),
             ),
             intro="cases/lists/records/_intro.html",
             body="cases/lists/records/_body.html",
@@ -237,13 +243,13 @@ LISTS: dict[str, ItemList] = {
             edit_form=list_forms.MedicationEditForm,
             label_field="name",
             words=Words(
-                title="Medications",
-                crumb="Medications",
-                list_name="the list",
-                empty="No medicines on the list yet.",
-                add_heading="Add a medicine",
-                add_button="Add medication",
-                counted="medicine",
+                title=gettext_lazy("Medications"),
+                crumb=gettext_lazy("Medications"),
+                list_name=gettext_lazy("the list"),
+                empty=gettext_lazy("No medicines on the list yet."),
+                add_heading=gettext_lazy("Add a medicine"),
+                add_button=gettext_lazy("Add medication"),
+                counted=ngettext_lazy("%(count)d medicine", "%(count)d medicines", "count"),
             ),
             intro="cases/lists/medications/_intro.html",
             body="cases/lists/medications/_body.html",
@@ -257,13 +263,15 @@ LISTS: dict[str, ItemList] = {
             edit_form=list_forms.QuestionEditForm,
             label_field="text",
             words=Words(
-                title="Questions for the doctor",
-                crumb="Questions for the doctor",
-                list_name="your questions",
-                empty="No questions yet. Add your own, or start with the suggestions below.",
-                add_heading="Add your own question",
-                add_button="Add question",
-                counted="question",
+                title=gettext_lazy("Questions for the doctor"),
+                crumb=gettext_lazy("Questions for the doctor"),
+                list_name=gettext_lazy("your questions"),
+                empty=gettext_lazy(
+                    "No questions yet. Add your own, or start with the suggestions below."
+                ),
+                add_heading=gettext_lazy("Add your own question"),
+                add_button=gettext_lazy("Add question"),
+                counted=ngettext_lazy("%(count)d question", "%(count)d questions", "count"),
             ),
             intro="cases/lists/questions/_intro.html",
             body="cases/lists/questions/_body.html",
@@ -277,5 +285,5 @@ LISTS: dict[str, ItemList] = {
 def heading(spec: ItemList, count: int) -> str:
     """A counted list with items says how many ("3 medicines"); else its own heading."""
     if spec.words.counted and count:
-        return f"{count} {spec.words.counted}{'' if count == 1 else 's'}"
+        return spec.words.counted % {"count": count}
     return spec.words.heading

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from cases import security
 
@@ -35,27 +36,33 @@ class Refusal:
 
 
 INVITATIONS = Refusal(
-    title="You have sent a lot of invitations",
+    title=_("You have sent a lot of invitations"),
     reason=(
-        "To protect people from unwanted email, a person and a case can send only so many "
-        "invitations in an hour. Nothing has been sent this time."
+        _(
+            "To protect people from unwanted email, a person and a case can send only so many "
+            "invitations in an hour. Nothing has been sent this time."
+        )
     ),
-    meanwhile="The invitations you sent before still work.",
+    meanwhile=_("The invitations you sent before still work."),
 )
 ACCOUNT = Refusal(
-    title="Please wait a few minutes",
+    title=_("Please wait a few minutes"),
     reason=(
-        "There have been a lot of attempts in a short time. To keep accounts safe, "
-        "signing in, creating accounts and password reset emails are limited."
+        _(
+            "There have been a lot of attempts in a short time. To keep accounts safe, "
+            "signing in, creating accounts and password reset emails are limited."
+        )
     ),
 )
 DOWNLOADS = Refusal(
-    title="You have downloaded a lot of documents",
+    title=_("You have downloaded a lot of documents"),
     reason=(
-        "Making a PDF is hard work for the server, so each person can download only so "
-        "many in a few minutes."
+        _(
+            "Making a PDF is hard work for the server, so each person can download only so "
+            "many in a few minutes."
+        )
     ),
-    meanwhile="You can still read the packet on screen and print it from your browser.",
+    meanwhile=_("You can still read the packet on screen and print it from your browser."),
 )
 
 

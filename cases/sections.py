@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import display
 from cases.concurrency import GuardedModelForm
@@ -64,65 +66,65 @@ SECTIONS: dict[str, Section] = {
     for s in [
         # The case page
         Section(
-            "about", "About the person", "details about the person",
+            "about", gettext_lazy("About the person"), gettext_lazy("details about the person"),
             case_forms.CaseAboutForm, "case_detail", "case_edit", "edit/",
             formatters={"relationship": display.relationship_for},
         ),
         Section(
-            "diagnosis", "Diagnosis", "diagnosis",
+            "diagnosis", gettext_lazy("Diagnosis"), gettext_lazy("diagnosis"),
             case_forms.DiagnosisForm, "case_detail", "case_edit_diagnosis", "details/diagnosis/",
         ),
         Section(
-            "treatment", "Proposed treatment", "proposed treatment",
+            "treatment", gettext_lazy("Proposed treatment"), gettext_lazy("proposed treatment"),
             case_forms.TreatmentForm, "case_detail", "case_edit_treatment", "details/treatment/",
         ),
         Section(
-            "reasons", "Reasons for another opinion", "reasons",
+            "reasons", gettext_lazy("Reasons for another opinion"), gettext_lazy("reasons"),
             case_forms.ReasonsForm, "case_detail", "case_edit_reasons", "details/reasons/",
             formatters={"reasons": lambda case: case.reason_labels(), "reasons_other": None},
         ),
         # Step 1: inform your primary provider
         Section(
-            "provider", "Your primary provider", "primary provider",
+            "provider", gettext_lazy("Your primary provider"), gettext_lazy("primary provider"),
             step_forms.ProviderForm, "step_inform", "inform_provider",
             "steps/inform-provider/provider/",
         ),
         Section(
-            "inform", "Telling them", "whether you told them",
+            "inform", gettext_lazy("Telling them"), gettext_lazy("whether you told them"),
             step_forms.InformForm, "step_inform", "inform_choice",
             "steps/inform-provider/choice/",
         ),
         # Step 2: check insurance and referral
         Section(
-            "policy", "Your insurance policy", "insurance policy",
+            "policy", gettext_lazy("Your insurance policy"), gettext_lazy("insurance policy"),
             step_forms.PolicyForm, "step_insurance", "insurance_policy",
             "steps/insurance/policy/",
             formatters={"member_id": lambda case: case.member_id_masked},
         ),
         Section(
-            "coverage", "Coverage and cost", "coverage and cost",
+            "coverage", gettext_lazy("Coverage and cost"), gettext_lazy("coverage and cost"),
             step_forms.CoverageForm, "step_insurance", "insurance_coverage",
             "steps/insurance/coverage/", on_opinion=True,
             formatters={"estimated_cost": lambda o: money(o.estimated_cost)},
         ),
         Section(
-            "referral", "Referral", "referral",
+            "referral", gettext_lazy("Referral"), gettext_lazy("referral"),
             step_forms.ReferralForm, "step_insurance", "insurance_referral",
             "steps/insurance/referral/", on_opinion=True,
         ),
         Section(
-            "prior_auth", "Prior authorization", "prior authorization",
+            "prior_auth", gettext_lazy("Prior authorization"), gettext_lazy("prior authorization"),
             step_forms.PriorAuthForm, "step_insurance", "insurance_prior_auth",
             "steps/insurance/prior-authorization/", on_opinion=True,
         ),
         # Step 4: schedule the appointment
         Section(
-            "specialist", "The specialist", "specialist",
+            "specialist", gettext_lazy("The specialist"), gettext_lazy("specialist"),
             step_forms.SpecialistForm, "step_appointment", "appointment_specialist",
             "steps/appointment/specialist/", on_opinion=True,
         ),
         Section(
-            "appointment", "The appointment", "appointment",
+            "appointment", gettext_lazy("The appointment"), gettext_lazy("appointment"),
             step_forms.AppointmentForm, "step_appointment", "appointment_details",
             "steps/appointment/when/", on_opinion=True,
             extra_template="cases/steps/_calendar_link.html",
@@ -132,13 +134,20 @@ SECTIONS: dict[str, Section] = {
 }  # fmt: skip
 
 
+# The titles that say "Your ...", as they read in a caregiver's case.
+OTHERS_TITLES = {
+    "provider": gettext_lazy("%(name)s’s primary provider"),
+    "policy": gettext_lazy("%(name)s’s insurance policy"),
+}
+
+
 def _display(obj: Case | Opinion, name: str) -> Any:
     getter = getattr(obj, f"get_{name}_display", None)
     value = getattr(obj, name)
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(value, dt.date):
-        return f"{value:%-d %B %Y}"
+        return display.date_text(value)
     if getter:
         # An empty choice reads as its label ("Not known yet"), as the form offered it.
         return getter()
@@ -182,9 +191,9 @@ class SectionView:
     def title(self) -> str:
         """ "Your insurance policy", or "John Lopez’s insurance policy" in a caregiver's case."""
         title = self.section.title
-        if title.startswith("Your ") and self.case.relationship != "self":
-            return f"{self.case.patient_name}’s {title[5:]}"
-        return title
+        if self.section.key in OTHERS_TITLES and self.case.relationship != "self":
+            return OTHERS_TITLES[self.section.key] % {"name": self.case.patient_name}
+        return str(title)
 
     def _label(self, name: str) -> str:
         form_class = self.section.form_class

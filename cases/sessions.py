@@ -35,6 +35,8 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 SIGNED_IN_AT = "signed_in_at"
 SEEN_AT = "seen_at"
@@ -230,12 +232,12 @@ _BROWSERS = [
     ("Safari", r"Safari/"),
 ]
 _SYSTEMS = [
-    ("an iPhone", r"iPhone"),
-    ("an iPad", r"iPad"),
+    (gettext_lazy("an iPhone"), r"iPhone"),
+    (gettext_lazy("an iPad"), r"iPad"),
     ("Android", r"Android"),
     ("ChromeOS", r"CrOS"),
     ("Windows", r"Windows"),
-    ("a Mac", r"Macintosh|Mac OS X"),
+    (gettext_lazy("a Mac"), r"Macintosh|Mac OS X"),
     ("Linux", r"Linux"),
 ]
 
@@ -245,8 +247,12 @@ def describe_device(user_agent: str) -> str:
     browser = next((name for name, rx in _BROWSERS if re.search(rx, user_agent)), None)
     system = next((name for name, rx in _SYSTEMS if re.search(rx, user_agent)), None)
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or (f"A browser on {system}" if system else "An unknown browser")
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    if browser:
+        return browser
+    if system:
+        return _("A browser on %(system)s") % {"system": system}
+    return _("An unknown browser")
 
 
 @dataclass(frozen=True)

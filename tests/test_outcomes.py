@@ -289,7 +289,7 @@ class TestDecide:
         else:
             assert current == opinion
         page = owner_client.get(maria.get_absolute_url()).content.decode()
-        assert current.stage.label in page
+        assert str(current.stage.label) in page
 
     @pytest.mark.parametrize(
         ("field", "value", "message"),
@@ -377,7 +377,7 @@ class TestCasePanel:
             setattr(opinion, name, value)
         opinion.save()
         assert opinion.stage == stage
-        assert stage.label in owner_client.get(case.get_absolute_url()).content.decode()
+        assert str(stage.label) in owner_client.get(case.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db

@@ -13,11 +13,13 @@ from allauth.core import context
 from allauth.mfa.base import forms as mfa_base_forms
 from allauth.mfa.totp import forms as mfa_totp_forms
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import security
 
-CODE_LABEL = "Code from your authenticator app"
-CODE_HINT = (
+CODE_LABEL = gettext_lazy("Code from your authenticator app")
+CODE_HINT = gettext_lazy(
     "The 6-digit code your app shows now. If you cannot use your app, enter a recovery code."
 )
 
@@ -29,8 +31,10 @@ def _too_many(request) -> forms.ValidationError:
     """allauth's limit on wrong passwords or codes was reached: log it, say what to do."""
     security.rate_limited(request, "login_failed")
     return forms.ValidationError(
-        "There have been too many attempts to sign in to this account. Wait 5 minutes, "
-        "then try again. If you have forgotten your password, reset it.",
+        _(
+            "There have been too many attempts to sign in to this account. Wait 5 minutes, "
+            "then try again. If you have forgotten your password, reset it."
+        ),
         code=TOO_MANY,
     )
 
@@ -52,7 +56,7 @@ class PlainFieldsMixin:
 
 
 class LoginForm(PlainFieldsMixin, account_forms.LoginForm):
-    labels = {"login": "Email address"}
+    labels = {"login": gettext_lazy("Email address")}
     # The "Forgot your password?" link sits under the form, not inside the hint.
     hints = {"password": ""}
 
@@ -69,7 +73,7 @@ class LoginForm(PlainFieldsMixin, account_forms.LoginForm):
             self.add_error(
                 "password",
                 forms.ValidationError(
-                    "The email address or password is not right. Check both and try again.",
+                    _("The email address or password is not right. Check both and try again."),
                     code=error.code,
                 ),
             )
@@ -77,12 +81,16 @@ class LoginForm(PlainFieldsMixin, account_forms.LoginForm):
 
 
 class SignupForm(PlainFieldsMixin, account_forms.SignupForm):
-    labels = {"email": "Email address"}
-    hints = {"email": "We will only use it to sign you in and to send you password reset links."}
+    labels = {"email": gettext_lazy("Email address")}
+    hints = {
+        "email": gettext_lazy(
+            "We will only use it to sign you in and to send you password reset links."
+        )
+    }
 
 
 class ResetPasswordForm(PlainFieldsMixin, account_forms.ResetPasswordForm):
-    labels = {"email": "Email address"}
+    labels = {"email": gettext_lazy("Email address")}
 
 
 class ResetPasswordKeyForm(PlainFieldsMixin, account_forms.ResetPasswordKeyForm):
@@ -91,15 +99,15 @@ class ResetPasswordKeyForm(PlainFieldsMixin, account_forms.ResetPasswordKeyForm)
 
 class ChangePasswordForm(PlainFieldsMixin, account_forms.ChangePasswordForm):
     labels = {
-        "oldpassword": "Current password",
-        "password1": "New password",
-        "password2": "New password (again)",
+        "oldpassword": gettext_lazy("Current password"),
+        "password1": gettext_lazy("New password"),
+        "password2": gettext_lazy("New password (again)"),
     }
     hints = {"oldpassword": ""}
 
 
 class AddEmailForm(PlainFieldsMixin, account_forms.AddEmailForm):
-    labels = {"email": "Email address"}
+    labels = {"email": gettext_lazy("Email address")}
 
 
 class ReauthenticateForm(PlainFieldsMixin, account_forms.ReauthenticateForm):
@@ -130,4 +138,8 @@ class MFAReauthenticateForm(PlainFieldsMixin, CodeLimitMixin, mfa_base_forms.Rea
 
 class ActivateTOTPForm(PlainFieldsMixin, mfa_totp_forms.ActivateTOTPForm):
     labels = {"code": CODE_LABEL}
-    hints = {"code": "After adding Second Opinion to your app, enter the 6-digit code it shows."}
+    hints = {
+        "code": gettext_lazy(
+            "After adding Second Opinion to your app, enter the 6-digit code it shows."
+        )
+    }

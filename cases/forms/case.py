@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
 from cases.forms.fields import DATE_INVALID, DateInput, not_in_future
@@ -18,13 +20,17 @@ class NewCaseForm(forms.ModelForm):
         model = Case
         fields = ["patient_name", "relationship", "condition"]
         help_texts = {
-            "patient_name": "The person the second opinion is for.",
-            "condition": "As the doctor named it, for example “early-stage breast cancer”.",
+            "patient_name": gettext_lazy("The person the second opinion is for."),
+            "condition": gettext_lazy(
+                "As the doctor named it, for example “early-stage breast cancer”."
+            ),
         }
         widgets = {"relationship": forms.RadioSelect}
         error_messages = {
-            "patient_name": {"required": "Enter the name of the person this case is for"},
-            "condition": {"required": "Enter the diagnosis or condition"},
+            "patient_name": {
+                "required": gettext_lazy("Enter the name of the person this case is for")
+            },
+            "condition": {"required": gettext_lazy("Enter the diagnosis or condition")},
         }
 
 
@@ -36,8 +42,8 @@ class CaseAboutForm(GuardedModelForm):
         fields = ["patient_name", "patient_dob", "relationship", "notes"]
         widgets = {"relationship": forms.RadioSelect, "patient_dob": DateInput}
         help_texts = {
-            "patient_dob": "Hospitals use it to find the right records.",
-            "notes": "Anything else worth keeping with the case.",
+            "patient_dob": gettext_lazy("Hospitals use it to find the right records."),
+            "notes": gettext_lazy("Anything else worth keeping with the case."),
         }
         error_messages = {
             "patient_name": NewCaseForm.Meta.error_messages["patient_name"],
@@ -46,9 +52,9 @@ class CaseAboutForm(GuardedModelForm):
 
     def clean_patient_dob(self) -> dt.date | None:
         dob = self.cleaned_data.get("patient_dob")
-        not_in_future(dob, "Date of birth must be today or in the past")
+        not_in_future(dob, _("Date of birth must be today or in the past"))
         if dob and dob.year < 1900:
-            raise forms.ValidationError("Date of birth must be after 1900")
+            raise forms.ValidationError(_("Date of birth must be after 1900"))
         return dob
 
 
@@ -69,7 +75,7 @@ class DiagnosisForm(GuardedModelForm):
         widgets = {"diagnosed_on": DateInput, "prognosis": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "condition": NewCaseForm.Meta.help_texts["condition"],
-            "prognosis": "In the words you heard, if you were told one.",
+            "prognosis": gettext_lazy("In the words you heard, if you were told one."),
         }
         error_messages = {
             "condition": NewCaseForm.Meta.error_messages["condition"],
@@ -78,10 +84,12 @@ class DiagnosisForm(GuardedModelForm):
 
     def clean_diagnosed_on(self) -> dt.date | None:
         value = self.cleaned_data.get("diagnosed_on")
-        not_in_future(value, "The date of the diagnosis must be today or in the past")
+        not_in_future(value, _("The date of the diagnosis must be today or in the past"))
         dob = self.instance.patient_dob
         if value and dob and value < dob:
-            raise forms.ValidationError("The date of the diagnosis must be after the date of birth")
+            raise forms.ValidationError(
+                _("The date of the diagnosis must be after the date of birth")
+            )
         return value
 
 
@@ -104,7 +112,9 @@ class TreatmentForm(GuardedModelForm):
         }
         help_texts = {
             "treatment_start_by": (
-                "If a date was set. We will warn you if the second opinion would come after it."
+                gettext_lazy(
+                    "If a date was set. We will warn you if the second opinion would come after it."
+                )
             ),
         }
         error_messages = {"treatment_start_by": {"invalid": DATE_INVALID}}
@@ -120,7 +130,7 @@ class TreatmentForm(GuardedModelForm):
         diagnosed = self.instance.diagnosed_on
         if value and diagnosed and value < diagnosed:
             raise forms.ValidationError(
-                "The start date must be on or after the date of the diagnosis"
+                _("The start date must be on or after the date of the diagnosis")
             )
         return value
 
@@ -129,18 +139,18 @@ class ReasonsForm(GuardedModelForm):
     """Why another opinion: the article's six reasons, several at once, or another."""
 
     reasons = forms.MultipleChoiceField(
-        label="Why are you seeking another opinion?",
+        label=gettext_lazy("Why are you seeking another opinion?"),
         choices=Reason.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Select all that apply.",
+        help_text=gettext_lazy("Select all that apply."),
     )
 
     class Meta:
         model = Case
         fields = ["reasons", "reasons_other"]
-        labels = {"reasons_other": "Your other reason"}
-        help_texts = {"reasons_other": "Only needed if you ticked “Another reason”."}
+        labels = {"reasons_other": gettext_lazy("Your other reason")}
+        help_texts = {"reasons_other": gettext_lazy("Only needed if you ticked “Another reason”.")}
 
     def clean_reasons(self) -> list[str]:
         chosen = set(self.cleaned_data.get("reasons") or [])
@@ -151,7 +161,9 @@ class ReasonsForm(GuardedModelForm):
         data = super().clean()
         reasons = data.get("reasons") or []
         if Reason.OTHER in reasons and not (data.get("reasons_other") or "").strip():
-            self.add_error("reasons_other", "Enter your other reason, or untick “Another reason”")
+            self.add_error(
+                "reasons_other", _("Enter your other reason, or untick “Another reason”")
+            )
         elif Reason.OTHER not in reasons and "reasons" in data:
             data["reasons_other"] = ""
         return data

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.services.erasure import DELETE, HAND_OVER_PREFIX, SoleOwnership
 from cases.services.importing import CaseFile, ImportRefused, read_archive
@@ -13,14 +15,16 @@ from cases.services.sharing import display_name
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="The ZIP file",
-        help_text="A file made by “Export this case” or “Export my account”, as you "
-        "downloaded it (do not unzip it).",
+        label=gettext_lazy("The ZIP file"),
+        help_text=gettext_lazy(
+            "A file made by “Export this case” or “Export my account”, as you "
+            "downloaded it (do not unzip it)."
+        ),
         widget=forms.FileInput(attrs={"accept": ".zip,application/zip"}),
         error_messages={
-            "required": "Choose the ZIP file to import",
-            "empty": "The file you chose is empty. Choose the ZIP file to import",
-            "invalid": "Choose the ZIP file to import",
+            "required": gettext_lazy("Choose the ZIP file to import"),
+            "empty": gettext_lazy("The file you chose is empty. Choose the ZIP file to import"),
+            "invalid": gettext_lazy("Choose the ZIP file to import"),
         },
     )
 
@@ -43,9 +47,13 @@ class DeleteAccountForm(forms.Form):
     """One choice for each case the person alone owns and shares; a confirmation."""
 
     confirm = forms.BooleanField(
-        label="I understand that my account will be deleted for good, and so will every "
-        "case I chose to delete",
-        error_messages={"required": "Tick the box to confirm that you want to delete your account"},
+        label=gettext_lazy(
+            "I understand that my account will be deleted for good, and so will every "
+            "case I chose to delete"
+        ),
+        error_messages={
+            "required": gettext_lazy("Tick the box to confirm that you want to delete your account")
+        },
     )
 
     def __init__(self, *args: Any, owned: list[SoleOwnership], **kwargs: Any) -> None:
@@ -56,21 +64,26 @@ class DeleteAccountForm(forms.Form):
         for o in shared:
             name = o.case.patient_name
             fields[_field_name(o)] = forms.ChoiceField(
-                label=f"The case for {name}: {o.case.condition}",
+                label=_("The case for %(name)s: %(condition)s")
+                % {"name": name, "condition": o.case.condition},
                 choices=[
                     (
                         f"{HAND_OVER_PREFIX}{m.pk}",
-                        f"Hand it over to {display_name(m.user)} "
-                        f"(now {m.get_role_display().lower()}), who becomes its owner",
+                        _("Hand it over to %(person)s (now %(role)s), who becomes its owner")
+                        % {"person": display_name(m.user), "role": m.get_role_display().lower()},
                     )
                     for m in o.others
                 ]
-                + [(DELETE, "Delete it, for everyone it is shared with")],
+                + [(DELETE, _("Delete it, for everyone it is shared with"))],
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": f"Choose who takes over the case for {name}, or delete it",
-                    "invalid_choice": f"Choose who takes over the case for {name}, or delete "
-                    "it (the people with access may have changed)",
+                    "required": _("Choose who takes over the case for %(name)s, or delete it")
+                    % {"name": name},
+                    "invalid_choice": _(
+                        "Choose who takes over the case for %(name)s, or delete it "
+                        "(the people with access may have changed)"
+                    )
+                    % {"name": name},
                 },
             )
         # The choices come first, the confirmation last.

@@ -11,11 +11,13 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 # One message for a date the browser (or a person typing without a date picker) got wrong.
-DATE_INVALID = "Enter a real date, for example 27 3 2026"
+DATE_INVALID = _("Enter a real date, for example 27 3 2026")
 DATE_ERRORS = {"invalid": DATE_INVALID}
-DATETIME_INVALID = "Enter a real date and time, for example 14 5 2026 10:30"
+DATETIME_INVALID = _("Enter a real date and time, for example 14 5 2026 10:30")
 
 
 class DateInput(forms.DateInput):
@@ -48,9 +50,9 @@ class MoneyField(forms.DecimalField):
     """Dollars as people type them: "$1,250.50", "1250", " 80 " all read as numbers."""
 
     default_error_messages = {
-        "invalid": "Enter an amount in dollars, for example 250 or 1,250.50",
-        "min_value": "The amount must be 0 or more",
-        "max_decimal_places": "Enter the cents with no more than 2 digits, for example 250.50",
+        "invalid": _("Enter an amount in dollars, for example 250 or 1,250.50"),
+        "min_value": _("The amount must be 0 or more"),
+        "max_decimal_places": _("Enter the cents with no more than 2 digits, for example 250.50"),
     }
 
     def __init__(self, **kwargs: Any) -> None:
@@ -61,7 +63,11 @@ class MoneyField(forms.DecimalField):
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(**kwargs)
         assert self.max_digits is not None and self.decimal_places is not None
-        too_big = f"Enter an amount under ${10 ** (self.max_digits - self.decimal_places):,}"
+        # Lazy: fields are built at import time, the message is read in the person's language.
+        too_big = format_lazy(
+            _("Enter an amount under ${limit}"),
+            limit=f"{10 ** (self.max_digits - self.decimal_places):,}",
+        )
         self.error_messages.setdefault("max_digits", too_big)
         self.error_messages.setdefault("max_whole_digits", too_big)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from cases.services.files import ACCEPTED
 
@@ -27,13 +29,17 @@ MAX_FILES_AT_ONCE = 20
 
 class AttachForm(forms.Form):
     files = MultipleFileField(
-        label="Attach files",
-        help_text=(
-            f"PDF, JPEG, PNG, HEIC photo or ZIP (for example the DICOM folder from a disc), "
-            f"up to {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB each. "
-            "You can choose several."
+        label=_("Attach files"),
+        help_text=format_lazy(
+            _(
+                "PDF, JPEG, PNG, HEIC photo or ZIP (for example the DICOM folder from a disc), "
+                "up to {size} MB each. You can choose several."
+            ),
+            size=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
         ),
-        error_messages={"required": f"Choose a file to attach: {ACCEPTED}."},
+        error_messages={
+            "required": format_lazy(_("Choose a file to attach: {accepted}."), accepted=ACCEPTED)
+        },
     )
 
     def __init__(self, *args, record_id: int, **kwargs):
@@ -48,6 +54,7 @@ class AttachForm(forms.Form):
         files = self.cleaned_data["files"]
         if len(files) > MAX_FILES_AT_ONCE:
             raise forms.ValidationError(
-                f"Attach at most {MAX_FILES_AT_ONCE} files at once, then add the rest."
+                _("Attach at most %(count)d files at once, then add the rest.")
+                % {"count": MAX_FILES_AT_ONCE}
             )
         return files

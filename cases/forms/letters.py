@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.forms.case import DATE_INVALID, DateInput, not_in_future
 from cases.models.letters import SentHow
@@ -14,24 +16,24 @@ class LetterStartForm(forms.Form):
 
 class LetterSentForm(forms.Form):
     sent_on = forms.DateField(
-        label="When did you send it?",
-        help_text="The provider’s 30 days start on this day.",
+        label=gettext_lazy("When did you send it?"),
+        help_text=gettext_lazy("The provider’s 30 days start on this day."),
         widget=DateInput,
         error_messages={
-            "required": "Enter the date you sent the letter",
+            "required": gettext_lazy("Enter the date you sent the letter"),
             "invalid": DATE_INVALID,
         },
     )
     sent_how = forms.ChoiceField(
-        label="How did you send it?",
+        label=gettext_lazy("How did you send it?"),
         choices=SentHow.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how you sent the letter"},
+        error_messages={"required": gettext_lazy("Choose how you sent the letter")},
     )
 
     def clean_sent_on(self):
         value = self.cleaned_data["sent_on"]
-        not_in_future(value, "Enter a date that is today or in the past")
+        not_in_future(value, _("Enter a date that is today or in the past"))
         if value.year < 2000:
-            raise forms.ValidationError("Enter a date after 1 January 2000")
+            raise forms.ValidationError(_("Enter a date after 1 January 2000"))
         return value

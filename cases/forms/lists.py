@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
 from cases.forms.fields import DATE_ERRORS, DateInput, not_in_future
@@ -16,9 +18,9 @@ class RecordStatusForm(forms.Form):
     """The one-field form beside each record: change its status in place."""
 
     status = forms.ChoiceField(
-        label="Status",
+        label=gettext_lazy("Status"),
         choices=RecordStatus.choices,
-        error_messages={"invalid_choice": "Choose a status from the list"},
+        error_messages={"invalid_choice": gettext_lazy("Choose a status from the list")},
     )
     # The status this person saw: if someone else changed it since, theirs is not
     # silently overwritten (see record_status).
@@ -29,15 +31,15 @@ class RecordAddForm(forms.ModelForm):
     class Meta:
         model = RecordItem
         fields = ["name", "source"]
-        labels = {"name": "Name of the record"}
+        labels = {"name": gettext_lazy("Name of the record")}
         help_texts = {
-            "name": "For example “Blood tests from March” or “Biopsy slides”.",
-            "source": "The hospital, practice or lab that holds it.",
+            "name": gettext_lazy("For example “Blood tests from March” or “Biopsy slides”."),
+            "source": gettext_lazy("The hospital, practice or lab that holds it."),
         }
         error_messages = {
             "name": {
-                "required": "Enter the name of the record",
-                "max_length": "Name of the record must be 200 characters or fewer",
+                "required": gettext_lazy("Enter the name of the record"),
+                "max_length": gettext_lazy("Name of the record must be 200 characters or fewer"),
             }
         }
 
@@ -55,10 +57,10 @@ class RecordEditForm(GuardedModelForm):
             "sent_on",
             "notes",
         ]
-        labels = {"name": "Name of the record"}
+        labels = {"name": gettext_lazy("Name of the record")}
         help_texts = {
-            "format": "Images (MRI, X-ray, CT) usually come on a disc or USB stick.",
-            "source": "The hospital, practice or lab that holds it.",
+            "format": gettext_lazy("Images (MRI, X-ray, CT) usually come on a disc or USB stick."),
+            "source": gettext_lazy("The hospital, practice or lab that holds it."),
         }
         widgets = {
             "requested_on": DateInput,
@@ -68,8 +70,8 @@ class RecordEditForm(GuardedModelForm):
         }
         error_messages = {
             "name": {
-                "required": "Enter the name of the record",
-                "max_length": "Name of the record must be 200 characters or fewer",
+                "required": gettext_lazy("Enter the name of the record"),
+                "max_length": gettext_lazy("Name of the record must be 200 characters or fewer"),
             },
             "requested_on": DATE_ERRORS,
             "received_on": DATE_ERRORS,
@@ -78,7 +80,7 @@ class RecordEditForm(GuardedModelForm):
 
     def _not_in_future(self, name: str) -> dt.date | None:
         return not_in_future(
-            self.cleaned_data.get(name), "Enter a date that is today or in the past"
+            self.cleaned_data.get(name), _("Enter a date that is today or in the past")
         )
 
     def clean_requested_on(self) -> dt.date | None:
@@ -92,15 +94,17 @@ class RecordEditForm(GuardedModelForm):
 
 
 MEDICATION_HELP = {
-    "name": "Include medicines bought without a prescription, vitamins and supplements.",
-    "dose": "For example “20 mg”.",
-    "frequency": "For example “once a day, in the morning”.",
-    "notes": "For example why it was prescribed, or side effects.",
+    "name": gettext_lazy(
+        "Include medicines bought without a prescription, vitamins and supplements."
+    ),
+    "dose": gettext_lazy("For example “20 mg”."),
+    "frequency": gettext_lazy("For example “once a day, in the morning”."),
+    "notes": gettext_lazy("For example why it was prescribed, or side effects."),
 }
 MEDICATION_ERRORS = {
     "name": {
-        "required": "Enter the name of the medicine",
-        "max_length": "The name of the medicine must be 120 characters or fewer",
+        "required": gettext_lazy("Enter the name of the medicine"),
+        "max_length": gettext_lazy("The name of the medicine must be 120 characters or fewer"),
     }
 }
 
@@ -122,12 +126,14 @@ class QuestionAddForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = ["text"]
-        labels = {"text": "Your question"}
-        help_texts = {"text": "Write it as you would ask it. You can reorder the list later."}
+        labels = {"text": gettext_lazy("Your question")}
+        help_texts = {
+            "text": gettext_lazy("Write it as you would ask it. You can reorder the list later.")
+        }
         error_messages = {
             "text": {
-                "required": "Enter your question",
-                "max_length": "Your question must be 500 characters or fewer",
+                "required": gettext_lazy("Enter your question"),
+                "max_length": gettext_lazy("Your question must be 500 characters or fewer"),
             }
         }
 
@@ -139,6 +145,9 @@ class QuestionEditForm(GuardedModelForm):
     class Meta:
         model = Question
         fields = ["text", "answer"]
-        labels = {"text": "Your question", "answer": "The answer, once you have it"}
+        labels = {
+            "text": gettext_lazy("Your question"),
+            "answer": gettext_lazy("The answer, once you have it"),
+        }
         widgets = {"answer": forms.Textarea(attrs={"rows": 4})}
         error_messages = QuestionAddForm.Meta.error_messages

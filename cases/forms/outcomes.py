@@ -10,6 +10,8 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
 from cases.forms.fields import DATE_ERRORS, DateInput, MoneyField, not_in_future
@@ -30,7 +32,9 @@ class OutcomeForm(GuardedModelForm):
     outcome_cost = MoneyField(
         label=Opinion._meta.get_field("outcome_cost").verbose_name,
         max_digits=10,
-        help_text="In dollars, for example 1250 or 1,250.50. Leave it empty if nobody said.",
+        help_text=gettext_lazy(
+            "In dollars, for example 1250 or 1,250.50. Leave it empty if nobody said."
+        ),
         widget=forms.TextInput(attrs={"class": "input--short"}),
     )
 
@@ -58,11 +62,21 @@ class OutcomeForm(GuardedModelForm):
             "outcome_notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "outcome_on": "The day of the appointment, or the day their written report came.",
-            "outcome_diagnosis": "In their words, even if it is the same as the first diagnosis.",
-            "outcome_treatment": "In their words, for example “lumpectomy followed by radiation”.",
-            "outcome_rationale": "The reasons they gave, and anything about risks or recovery.",
-            "other_options": "Less invasive options, waiting, or clinical trials they mentioned.",
+            "outcome_on": gettext_lazy(
+                "The day of the appointment, or the day their written report came."
+            ),
+            "outcome_diagnosis": gettext_lazy(
+                "In their words, even if it is the same as the first diagnosis."
+            ),
+            "outcome_treatment": gettext_lazy(
+                "In their words, for example “lumpectomy followed by radiation”."
+            ),
+            "outcome_rationale": gettext_lazy(
+                "The reasons they gave, and anything about risks or recovery."
+            ),
+            "other_options": gettext_lazy(
+                "Less invasive options, waiting, or clinical trials they mentioned."
+            ),
         }
         error_messages = {
             "outcome_on": DATE_ERRORS,
@@ -74,7 +88,7 @@ class OutcomeForm(GuardedModelForm):
         # because an opinion starts without an outcome.
         self.fields["result"].choices = Result.choices
         self.fields["result"].required = True
-        self.fields["result"].error_messages["required"] = "Select what the specialist concluded"
+        self.fields["result"].error_messages["required"] = _("Select what the specialist concluded")
         self.fields["outcome_urgency"].choices = Urgency.choices
         self.questions = list(questions)
         for question in self.questions:
@@ -105,7 +119,7 @@ class OutcomeForm(GuardedModelForm):
     def clean_outcome_on(self):
         return not_in_future(
             self.cleaned_data.get("outcome_on"),
-            "The date of the opinion must be today or in the past",
+            _("The date of the opinion must be today or in the past"),
         )
 
     def save_guarded(self) -> Opinion | None:
@@ -118,7 +132,10 @@ class OutcomeForm(GuardedModelForm):
             if self.cleaned_data.get("answers_version") != now or len(current) != len(
                 self.questions
             ):
-                self.conflict = {f"Answer to “{q.text}”": q.answer or "(empty)" for q in current}
+                self.conflict = {
+                    _("Answer to “%(question)s”") % {"question": q.text}: q.answer or _("(empty)")
+                    for q in current
+                }
                 data = self.data.copy()
                 data[self.add_prefix("answers_version")] = now
                 self.data = data
@@ -141,13 +158,13 @@ class FollowUpActionForm(forms.ModelForm):
         fields = ["description", "due_on"]
         widgets = {"due_on": DateInput}
         help_texts = {
-            "description": "For example “Book the radiation oncology consultation”.",
+            "description": gettext_lazy("For example “Book the radiation oncology consultation”."),
             "due_on": "Optional.",
         }
         error_messages = {
             "description": {
-                "required": "Enter what needs to be done",
-                "max_length": "Keep it under 300 characters",
+                "required": gettext_lazy("Enter what needs to be done"),
+                "max_length": gettext_lazy("Keep it under 300 characters"),
             },
             "due_on": DATE_ERRORS,
         }
@@ -163,7 +180,9 @@ class DecisionForm(GuardedModelForm):
             "decided_on": DateInput,
         }
         help_texts = {
-            "decision_reason": "In your own words. It will be on the summary you can share.",
+            "decision_reason": gettext_lazy(
+                "In your own words. It will be on the summary you can share."
+            ),
         }
         error_messages = {
             "decided_on": DATE_ERRORS,
@@ -173,13 +192,14 @@ class DecisionForm(GuardedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = Decision.choices
         self.fields["decision"].required = True
-        self.fields["decision"].error_messages["required"] = "Select what you will do next"
+        self.fields["decision"].error_messages["required"] = _("Select what you will do next")
         self.fields["decided_on"].required = True
-        self.fields["decided_on"].error_messages["required"] = "Enter the date you decided"
+        self.fields["decided_on"].error_messages["required"] = _("Enter the date you decided")
         if not self.initial.get("decided_on"):
             self.initial["decided_on"] = timezone.localdate()
 
     def clean_decided_on(self):
         return not_in_future(
-            self.cleaned_data.get("decided_on"), "The date you decided must be today or in the past"
+            self.cleaned_data.get("decided_on"),
+            _("The date you decided must be today or in the past"),
         )

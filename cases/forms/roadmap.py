@@ -6,6 +6,8 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
 from cases.forms.fields import (
@@ -37,8 +39,10 @@ class ProviderForm(ForThePatient, GuardedModelForm):
     class Meta:
         model = Case
         fields = ["primary_provider_name", "primary_provider_contact"]
-        labels = {"primary_provider_name": "Your primary provider’s name"}
-        help_texts = {"primary_provider_name": "The doctor who usually looks after you."}
+        labels = {"primary_provider_name": gettext_lazy("Your primary provider’s name")}
+        help_texts = {
+            "primary_provider_name": gettext_lazy("The doctor who usually looks after you.")
+        }
 
 
 class InformForm(GuardedModelForm):
@@ -56,19 +60,19 @@ class InformForm(GuardedModelForm):
             "informed_on": DateInput,
             "provider_response": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"informed_on": "Leave blank if you have not told them yet."}
+        help_texts = {"informed_on": gettext_lazy("Leave blank if you have not told them yet.")}
         error_messages = {"informed_on": {"invalid": DATE_INVALID}}
 
     def clean_informed_on(self) -> dt.date | None:
         value = self.cleaned_data.get("informed_on")
-        not_in_future(value, "The date you told them must be today or in the past")
+        not_in_future(value, _("The date you told them must be today or in the past"))
         return value
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("informed_on") and data.get("inform_choice") != InformChoice.TOLD:
             self.add_error(
-                "inform_choice", "You gave a date you told them: choose “I have told them”"
+                "inform_choice", _("You gave a date you told them: choose “I have told them”")
             )
         return data
 
@@ -81,8 +85,10 @@ class PolicyForm(GuardedModelForm):
         model = Case
         fields = ["insurer", "insurance_plan", "member_id", "insurer_phone"]
         help_texts = {
-            "member_id": "On your insurance card. We only show its last 4 characters.",
-            "insurer_phone": "Usually on the back of the card.",
+            "member_id": gettext_lazy(
+                "On your insurance card. We only show its last 4 characters."
+            ),
+            "insurer_phone": gettext_lazy("Usually on the back of the card."),
         }
         widgets = {
             "member_id": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
@@ -92,8 +98,10 @@ class PolicyForm(GuardedModelForm):
 
 class CoverageForm(GuardedModelForm):
     estimated_cost = MoneyField(
-        label="Estimated out-of-pocket cost",
-        help_text="In dollars, what your insurer said you would pay. For example 250.",
+        label=gettext_lazy("Estimated out-of-pocket cost"),
+        help_text=gettext_lazy(
+            "In dollars, what your insurer said you would pay. For example 250."
+        ),
     )
 
     class Meta:
@@ -107,7 +115,7 @@ class CoverageForm(GuardedModelForm):
 
 
 class ReferralForm(ForThePatient, GuardedModelForm):
-    others = {"referral_status": "Does {name} need a referral?"}
+    others = {"referral_status": gettext_lazy("Does {name} need a referral?")}
 
     class Meta:
         model = Opinion
@@ -117,7 +125,7 @@ class ReferralForm(ForThePatient, GuardedModelForm):
             "referral_decided_on",
             "referral_reference",
         ]
-        labels = {"referral_status": "Do you need a referral?"}
+        labels = {"referral_status": gettext_lazy("Do you need a referral?")}
         widgets = {
             "referral_status": forms.RadioSelect,
             "referral_requested_on": DateInput,
@@ -134,12 +142,12 @@ class ReferralForm(ForThePatient, GuardedModelForm):
 
     def clean_referral_requested_on(self) -> dt.date | None:
         value = self.cleaned_data.get("referral_requested_on")
-        not_in_future(value, "The date you asked for the referral must be today or in the past")
+        not_in_future(value, _("The date you asked for the referral must be today or in the past"))
         return value
 
     def clean_referral_decided_on(self) -> dt.date | None:
         value = self.cleaned_data.get("referral_decided_on")
-        not_in_future(value, "The date of the decision must be today or in the past")
+        not_in_future(value, _("The date of the decision must be today or in the past"))
         return value
 
     def clean(self) -> dict:
@@ -148,22 +156,26 @@ class ReferralForm(ForThePatient, GuardedModelForm):
         if asked and decided and decided < asked:
             self.add_error(
                 "referral_decided_on",
-                "The date of the decision must be on or after the date you asked",
+                _("The date of the decision must be on or after the date you asked"),
             )
         return data
 
 
 class PriorAuthForm(ForThePatient, GuardedModelForm):
-    others = {"prior_auth_status": "Does {name} need prior authorization?"}
+    others = {"prior_auth_status": gettext_lazy("Does {name} need prior authorization?")}
 
     class Meta:
         model = Opinion
         fields = ["prior_auth_status", "prior_auth_requested_on", "prior_auth_reference"]
-        labels = {"prior_auth_status": "Do you need prior authorization?"}
+        labels = {"prior_auth_status": gettext_lazy("Do you need prior authorization?")}
         help_texts = {
-            "prior_auth_status": "Some insurers must approve the visit before it happens.",
-            "prior_auth_requested_on": "If you asked for it, when. We remind you to call "
-            "if there is no decision after 2 weeks.",
+            "prior_auth_status": gettext_lazy(
+                "Some insurers must approve the visit before it happens."
+            ),
+            "prior_auth_requested_on": gettext_lazy(
+                "If you asked for it, when. We remind you to call "
+                "if there is no decision after 2 weeks."
+            ),
         }
         widgets = {"prior_auth_status": forms.RadioSelect, "prior_auth_requested_on": DateInput}
         error_messages = {"prior_auth_requested_on": {"invalid": DATE_INVALID}}
@@ -175,7 +187,7 @@ class PriorAuthForm(ForThePatient, GuardedModelForm):
     def clean_prior_auth_requested_on(self) -> dt.date | None:
         value = self.cleaned_data.get("prior_auth_requested_on")
         not_in_future(
-            value, "The date you asked for prior authorization must be today or in the past"
+            value, _("The date you asked for prior authorization must be today or in the past")
         )
         return value
 
@@ -187,14 +199,17 @@ class CallForm(forms.ModelForm):
         model = InsuranceCall
         fields = ["called_on", "spoke_with", "reference", "notes"]
         widgets = {"called_on": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"reference": "Ask for one at the end of every call."}
+        help_texts = {"reference": gettext_lazy("Ask for one at the end of every call.")}
         error_messages = {
-            "called_on": {"required": "Enter the date of the call", "invalid": DATE_INVALID}
+            "called_on": {
+                "required": gettext_lazy("Enter the date of the call"),
+                "invalid": DATE_INVALID,
+            }
         }
 
     def clean_called_on(self) -> dt.date | None:
         value = self.cleaned_data.get("called_on")
-        not_in_future(value, "The date of the call must be today or in the past")
+        not_in_future(value, _("The date of the call must be today or in the past"))
         return value
 
 
@@ -216,12 +231,14 @@ class SpecialistForm(GuardedModelForm):
             "specialist_phone": forms.TextInput(attrs={"type": "tel"}),
         }
         help_texts = {
-            "specialist_specialty": "Ideally a specialist in the field of the diagnosis.",
+            "specialist_specialty": gettext_lazy(
+                "Ideally a specialist in the field of the diagnosis."
+            ),
         }
 
 
 class AppointmentForm(ForThePatient, GuardedModelForm):
-    others = {"records_arrived": "Have {whose} records arrived there?"}
+    others = {"records_arrived": gettext_lazy("Have {name}’s records arrived there?")}
 
     class Meta:
         model = Opinion
@@ -232,11 +249,13 @@ class AppointmentForm(ForThePatient, GuardedModelForm):
             "records_arrived": forms.RadioSelect,
         }
         help_texts = {
-            "appointment_at": "When you have booked it.",
-            "records_arrived": "Call the office a few days before to check.",
+            "appointment_at": gettext_lazy("When you have booked it."),
+            "records_arrived": gettext_lazy("Call the office a few days before to check."),
             "will_ask_to_record": (
-                "Tip: a recording, made with the doctor's permission, helps you review what "
-                "was said later or share it with your family."
+                gettext_lazy(
+                    "Tip: a recording, made with the doctor's permission, helps you review what "
+                    "was said later or share it with your family."
+                )
             ),
         }
         error_messages = {"appointment_at": {"invalid": DATETIME_INVALID}}
@@ -250,5 +269,5 @@ class AppointmentForm(ForThePatient, GuardedModelForm):
         value = self.cleaned_data.get("appointment_at")
         # Only a newly entered date must be ahead: a past appointment stays editable.
         if value and "appointment_at" in self.changed_data and value < timezone.now():
-            raise forms.ValidationError("The appointment must be in the future")
+            raise forms.ValidationError(_("The appointment must be in the future"))
         return value

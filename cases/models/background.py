@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
@@ -30,12 +31,12 @@ class OutgoingEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     recipients = models.CharField(max_length=1000)
     subject = models.CharField(max_length=300)
-    message = models.JSONField(help_text="The message, as cases.background.mail stores it.")
+    message = models.JSONField(help_text=_("The message, as cases.background.mail stores it."))
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True)
     failed_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set when every attempt failed: no further tries."
+        null=True, blank=True, help_text=_("Set when every attempt failed: no further tries.")
     )
 
     objects = OutgoingEmailQuerySet.as_manager()
@@ -45,7 +46,7 @@ class OutgoingEmail(models.Model):
         indexes = [
             models.Index(fields=["failed_at", "next_attempt_at"], name="outgoing_email_due"),
         ]
-        verbose_name = "outgoing email"
+        verbose_name = _("outgoing email")
 
     def __str__(self) -> str:
         return f"To {self.recipients}: {self.subject}"

@@ -5,52 +5,53 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from .opinion import Opinion
 
 
 class Relationship(models.TextChoices):
-    SELF = "self", "Myself"
-    SPOUSE = "spouse", "My spouse or partner"
-    PARENT = "parent", "My parent"
-    CHILD = "child", "My child"
-    OTHER = "other", "Someone else"
+    SELF = "self", _("Myself")
+    SPOUSE = "spouse", _("My spouse or partner")
+    PARENT = "parent", _("My parent")
+    CHILD = "child", _("My child")
+    OTHER = "other", _("Someone else")
 
 
 class TreatmentKind(models.TextChoices):
-    SURGERY = "surgery", "Surgery"
-    CHEMOTHERAPY = "chemotherapy", "Chemotherapy"
-    RADIATION = "radiation", "Radiation"
-    LIFELONG_MEDICATION = "lifelong_medication", "Lifelong medication"
-    OTHER = "other", "Other"
+    SURGERY = "surgery", _("Surgery")
+    CHEMOTHERAPY = "chemotherapy", _("Chemotherapy")
+    RADIATION = "radiation", _("Radiation")
+    LIFELONG_MEDICATION = "lifelong_medication", _("Lifelong medication")
+    OTHER = "other", _("Other")
 
 
 class Urgency(models.TextChoices):
-    IMMEDIATE = "immediate", "Immediately, within days"
-    WEEKS = "weeks", "Within a few weeks"
-    MONTHS = "months", "Within a few months"
-    NOT_URGENT = "not_urgent", "Not urgent"
-    UNKNOWN = "unknown", "We were not told"
+    IMMEDIATE = "immediate", _("Immediately, within days")
+    WEEKS = "weeks", _("Within a few weeks")
+    MONTHS = "months", _("Within a few months")
+    NOT_URGENT = "not_urgent", _("Not urgent")
+    UNKNOWN = "unknown", _("We were not told")
 
 
 class Reason(models.TextChoices):
     """The article's six reasons for seeking another opinion, plus other."""
 
-    UNCERTAIN_DIAGNOSIS = "uncertain_diagnosis", "Uncertainty about the diagnosis"
-    MAJOR_TREATMENT = "major_treatment", "A major treatment was recommended"
-    LESS_INVASIVE = "less_invasive", "Wanting less invasive or alternative options"
-    NO_IMPROVEMENT = "no_improvement", "The current treatment is not helping"
-    RARE_CONDITION = "rare_condition", "A rare or complex condition"
-    PERSONAL_COMFORT = "personal_comfort", "Personal comfort and peace of mind"
-    OTHER = "other", "Another reason"
+    UNCERTAIN_DIAGNOSIS = "uncertain_diagnosis", _("Uncertainty about the diagnosis")
+    MAJOR_TREATMENT = "major_treatment", _("A major treatment was recommended")
+    LESS_INVASIVE = "less_invasive", _("Wanting less invasive or alternative options")
+    NO_IMPROVEMENT = "no_improvement", _("The current treatment is not helping")
+    RARE_CONDITION = "rare_condition", _("A rare or complex condition")
+    PERSONAL_COMFORT = "personal_comfort", _("Personal comfort and peace of mind")
+    OTHER = "other", _("Another reason")
 
 
 class InformChoice(models.TextChoices):
-    UNDECIDED = "", "Not decided yet"
-    WILL_TELL = "will_tell", "I will tell them"
-    TOLD = "told", "I have told them"
-    PREFER_NOT = "prefer_not", "I prefer not to tell them"
+    UNDECIDED = "", _("Not decided yet")
+    WILL_TELL = "will_tell", _("I will tell them")
+    TOLD = "told", _("I have told them")
+    PREFER_NOT = "prefer_not", _("I prefer not to tell them")
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -71,60 +72,62 @@ class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
 
     # Who it is for
-    patient_name = models.CharField("Full name of the patient", max_length=120)
-    patient_dob = models.DateField("Date of birth", null=True, blank=True)
+    patient_name = models.CharField(_("Full name of the patient"), max_length=120)
+    patient_dob = models.DateField(_("Date of birth"), null=True, blank=True)
     relationship = models.CharField(
-        "Who is this case for?",
+        _("Who is this case for?"),
         max_length=20,
         choices=Relationship.choices,
         default=Relationship.SELF,
     )
 
     # The diagnosis as told by the first provider
-    condition = models.CharField("Diagnosis or condition", max_length=200)
-    prognosis = models.TextField("Prognosis, as you were told it", blank=True)
-    diagnosed_by_name = models.CharField("Clinician's name", max_length=120, blank=True)
-    diagnosed_by_specialty = models.CharField("Specialty", max_length=120, blank=True)
-    diagnosed_by_facility = models.CharField("Hospital or practice", max_length=200, blank=True)
-    diagnosed_by_contact = models.CharField("Phone or email", max_length=200, blank=True)
-    diagnosed_on = models.DateField("Date of the diagnosis", null=True, blank=True)
+    condition = models.CharField(_("Diagnosis or condition"), max_length=200)
+    prognosis = models.TextField(_("Prognosis, as you were told it"), blank=True)
+    diagnosed_by_name = models.CharField(_("Clinician's name"), max_length=120, blank=True)
+    diagnosed_by_specialty = models.CharField(_("Specialty"), max_length=120, blank=True)
+    diagnosed_by_facility = models.CharField(_("Hospital or practice"), max_length=200, blank=True)
+    diagnosed_by_contact = models.CharField(_("Phone or email"), max_length=200, blank=True)
+    diagnosed_on = models.DateField(_("Date of the diagnosis"), null=True, blank=True)
 
     # The proposed treatment
     treatment_kind = models.CharField(
-        "Kind of treatment", max_length=30, choices=TreatmentKind.choices, blank=True
+        _("Kind of treatment"), max_length=30, choices=TreatmentKind.choices, blank=True
     )
-    treatment_description = models.TextField("What was proposed", blank=True)
+    treatment_description = models.TextField(_("What was proposed"), blank=True)
     treatment_urgency = models.CharField(
-        "How urgent did they say it is?", max_length=20, choices=Urgency.choices, blank=True
+        _("How urgent did they say it is?"), max_length=20, choices=Urgency.choices, blank=True
     )
-    treatment_start_by = models.DateField("Treatment would start by", null=True, blank=True)
+    treatment_start_by = models.DateField(_("Treatment would start by"), null=True, blank=True)
 
-    reasons = models.JSONField("Reasons for seeking another opinion", default=list, blank=True)
-    reasons_other = models.CharField("Other reason", max_length=300, blank=True)
-    notes = models.TextField("Notes", blank=True)
+    reasons = models.JSONField(_("Reasons for seeking another opinion"), default=list, blank=True)
+    reasons_other = models.CharField(_("Other reason"), max_length=300, blank=True)
+    notes = models.TextField(_("Notes"), blank=True)
 
     # Step 1: inform the primary provider (optional)
-    primary_provider_name = models.CharField("Primary provider", max_length=120, blank=True)
-    primary_provider_contact = models.CharField("Phone or email", max_length=200, blank=True)
+    primary_provider_name = models.CharField(_("Primary provider"), max_length=120, blank=True)
+    primary_provider_contact = models.CharField(_("Phone or email"), max_length=200, blank=True)
     inform_choice = models.CharField(
-        "Will you tell your primary provider?",
+        _("Will you tell your primary provider?"),
         max_length=20,
         choices=InformChoice.choices,
         blank=True,
         default=InformChoice.UNDECIDED,
     )
-    informed_on = models.DateField("When you told them", null=True, blank=True)
-    provider_response = models.TextField("How they responded", blank=True)
-    provider_offered_records = models.BooleanField("They offered to forward records", default=False)
+    informed_on = models.DateField(_("When you told them"), null=True, blank=True)
+    provider_response = models.TextField(_("How they responded"), blank=True)
+    provider_offered_records = models.BooleanField(
+        _("They offered to forward records"), default=False
+    )
     provider_suggested_specialist = models.BooleanField(
-        "They suggested a specialist", default=False
+        _("They suggested a specialist"), default=False
     )
 
     # The insurance policy (coverage and referral belong to each opinion)
-    insurer = models.CharField("Insurer", max_length=120, blank=True)
-    insurance_plan = models.CharField("Plan", max_length=120, blank=True)
-    member_id = models.CharField("Member ID", max_length=60, blank=True)
-    insurer_phone = models.CharField("Insurer's phone", max_length=40, blank=True)
+    insurer = models.CharField(_("Insurer"), max_length=120, blank=True)
+    insurance_plan = models.CharField(_("Plan"), max_length=120, blank=True)
+    member_id = models.CharField(_("Member ID"), max_length=60, blank=True)
+    insurer_phone = models.CharField(_("Insurer's phone"), max_length=40, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

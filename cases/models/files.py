@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .items import RecordItem
 from .querysets import InCaseQuerySet
@@ -66,11 +67,11 @@ def attachments_storage() -> Storage:
 
 
 class FileKind(models.TextChoices):
-    PDF = "pdf", "PDF document"
-    JPEG = "jpeg", "JPEG image"
-    PNG = "png", "PNG image"
-    HEIC = "heic", "HEIC photo"
-    ZIP = "zip", "ZIP archive"
+    PDF = "pdf", _("PDF document")
+    JPEG = "jpeg", _("JPEG image")
+    PNG = "png", _("PNG image")
+    HEIC = "heic", _("HEIC photo")
+    ZIP = "zip", _("ZIP archive")
 
 
 EXTENSIONS = {
@@ -104,7 +105,7 @@ class Attachment(models.Model):
     record = models.ForeignKey(RecordItem, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(storage=attachments_storage, max_length=200)
     thumbnail = models.FileField(storage=attachments_storage, max_length=200, blank=True)
-    name = models.CharField("File name", max_length=255)
+    name = models.CharField(_("File name"), max_length=255)
     kind = models.CharField(max_length=10, choices=FileKind.choices)
     size = models.PositiveBigIntegerField()
     pages = models.PositiveIntegerField(null=True, blank=True)

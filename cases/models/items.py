@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .case import Case
 from .opinion import Opinion
@@ -17,28 +18,28 @@ FOLLOW_UP_AFTER_DAYS = 10
 
 
 class RecordKind(models.TextChoices):
-    PATHOLOGY = "pathology", "Diagnosis or pathology report"
-    LABS = "labs", "Lab results"
-    IMAGING_REPORT = "imaging_report", "Imaging reports"
-    IMAGES = "images", "The images themselves (MRI, X-ray, CT)"
-    TREATMENT_PLAN = "treatment_plan", "Current treatment plan or summary"
-    MEDICATION_LIST = "medication_list", "Medication list"
-    OTHER = "other", "Other"
+    PATHOLOGY = "pathology", _("Diagnosis or pathology report")
+    LABS = "labs", _("Lab results")
+    IMAGING_REPORT = "imaging_report", _("Imaging reports")
+    IMAGES = "images", _("The images themselves (MRI, X-ray, CT)")
+    TREATMENT_PLAN = "treatment_plan", _("Current treatment plan or summary")
+    MEDICATION_LIST = "medication_list", _("Medication list")
+    OTHER = "other", _("Other")
 
 
 class RecordStatus(models.TextChoices):
-    NEEDED = "needed", "Needed"
-    REQUESTED = "requested", "Requested"
-    RECEIVED = "received", "Received"
-    SENT = "sent", "Sent to the specialist"
+    NEEDED = "needed", _("Needed")
+    REQUESTED = "requested", _("Requested")
+    RECEIVED = "received", _("Received")
+    SENT = "sent", _("Sent to the specialist")
 
 
 class RecordFormat(models.TextChoices):
-    UNKNOWN = "", "Not known yet"
-    PAPER = "paper", "Paper"
-    ELECTRONIC = "electronic", "Electronic"
-    DISC = "disc", "Disc (CD or DVD)"
-    USB = "usb", "USB stick"
+    UNKNOWN = "", _("Not known yet")
+    PAPER = "paper", _("Paper")
+    ELECTRONIC = "electronic", _("Electronic")
+    DISC = "disc", _("Disc (CD or DVD)")
+    USB = "usb", _("USB stick")
 
 
 class RecordItem(models.Model):
@@ -46,16 +47,16 @@ class RecordItem(models.Model):
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="records")
     kind = models.CharField(max_length=20, choices=RecordKind.choices, default=RecordKind.OTHER)
-    name = models.CharField("Record", max_length=200)
+    name = models.CharField(_("Record"), max_length=200)
     status = models.CharField(
-        "Status", max_length=20, choices=RecordStatus.choices, default=RecordStatus.NEEDED
+        _("Status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.NEEDED
     )
-    source = models.CharField("Where it comes from", max_length=200, blank=True)
-    format = models.CharField("Format", max_length=20, choices=RecordFormat.choices, blank=True)
-    requested_on = models.DateField("Requested on", null=True, blank=True)
-    received_on = models.DateField("Received on", null=True, blank=True)
-    sent_on = models.DateField("Sent on", null=True, blank=True)
-    notes = models.TextField("Notes", blank=True)
+    source = models.CharField(_("Where it comes from"), max_length=200, blank=True)
+    format = models.CharField(_("Format"), max_length=20, choices=RecordFormat.choices, blank=True)
+    requested_on = models.DateField(_("Requested on"), null=True, blank=True)
+    received_on = models.DateField(_("Received on"), null=True, blank=True)
+    sent_on = models.DateField(_("Sent on"), null=True, blank=True)
+    notes = models.TextField(_("Notes"), blank=True)
     position = models.PositiveIntegerField(default=0)
 
     objects = OpinionItemQuerySet.as_manager()
@@ -82,11 +83,11 @@ class RecordItem(models.Model):
 
 class Medication(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="medications")
-    name = models.CharField("Medicine", max_length=120)
-    dose = models.CharField("Dose", max_length=80, blank=True)
-    frequency = models.CharField("How often", max_length=80, blank=True)
-    prescriber = models.CharField("Prescribed by", max_length=120, blank=True)
-    notes = models.CharField("Notes", max_length=300, blank=True)
+    name = models.CharField(_("Medicine"), max_length=120)
+    dose = models.CharField(_("Dose"), max_length=80, blank=True)
+    frequency = models.CharField(_("How often"), max_length=80, blank=True)
+    prescriber = models.CharField(_("Prescribed by"), max_length=120, blank=True)
+    notes = models.CharField(_("Notes"), max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     objects = CaseItemQuerySet.as_manager()
@@ -102,8 +103,8 @@ class Question(models.Model):
     """A question to ask at the appointment of one opinion, in priority order."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="questions")
-    text = models.CharField("Question", max_length=500)
-    answer = models.TextField("Answer", blank=True)
+    text = models.CharField(_("Question"), max_length=500)
+    answer = models.TextField(_("Answer"), blank=True)
     position = models.PositiveIntegerField(default=0)
 
     objects = OpinionItemQuerySet.as_manager()
@@ -119,10 +120,10 @@ class InsuranceCall(models.Model):
     """A call to the insurer: patients are told to note the date, the person and a reference."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="calls")
-    called_on = models.DateField("Date of the call")
-    spoke_with = models.CharField("Who you spoke with", max_length=120, blank=True)
-    reference = models.CharField("Reference number", max_length=60, blank=True)
-    notes = models.TextField("What they said", blank=True)
+    called_on = models.DateField(_("Date of the call"))
+    spoke_with = models.CharField(_("Who you spoke with"), max_length=120, blank=True)
+    reference = models.CharField(_("Reference number"), max_length=60, blank=True)
+    notes = models.TextField(_("What they said"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OpinionItemQuerySet.as_manager()
@@ -131,16 +132,16 @@ class InsuranceCall(models.Model):
         ordering = ["-called_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Call on {self.called_on:%Y-%m-%d}"
+        return _("Call on %(date)s") % {"date": f"{self.called_on:%Y-%m-%d}"}
 
 
 class FollowUpAction(models.Model):
     """Something to do after an opinion, with a date."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="actions")
-    description = models.CharField("What to do", max_length=300)
-    due_on = models.DateField("By when", null=True, blank=True)
-    done = models.BooleanField("Done", default=False)
+    description = models.CharField(_("What to do"), max_length=300)
+    due_on = models.DateField(_("By when"), null=True, blank=True)
+    done = models.BooleanField(_("Done"), default=False)
 
     objects = OpinionItemQuerySet.as_manager()
 

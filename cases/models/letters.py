@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .opinion import Opinion
 from .querysets import OpinionItemQuerySet
@@ -23,11 +25,11 @@ MAX_LETTERS = 20
 
 
 class SentHow(models.TextChoices):
-    MAIL = "mail", "By post"
-    FAX = "fax", "By fax"
-    PORTAL = "portal", "Through the patient portal"
-    EMAIL = "email", "By email"
-    IN_PERSON = "in_person", "In person"
+    MAIL = "mail", _("By post")
+    FAX = "fax", _("By fax")
+    PORTAL = "portal", _("Through the patient portal")
+    EMAIL = "email", _("By email")
+    IN_PERSON = "in_person", _("In person")
 
 
 @dataclass(frozen=True)
@@ -61,24 +63,22 @@ class Clock:
     def summary(self) -> str:
         """Days left in a few words: "18 days left", "due today", "5 days late"."""
         left = self.days_left
-        if left > 1:
-            return f"{left} days left"
-        if left == 1:
-            return "1 day left"
+        if left >= 1:
+            return ngettext("%(count)d day left", "%(count)d days left", left) % {"count": left}
         if left == 0:
-            return "due today"
+            return gettext("due today")
         late = -left
-        return f"{late} day{'' if late == 1 else 's'} late"
+        return ngettext("%(count)d day late", "%(count)d days late", late) % {"count": late}
 
 
 class RecordRequest(models.Model):
     """A request for copies of the records held at one place, and when it was sent."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="letters")
-    source = models.CharField("Where the records come from", max_length=200)
-    sent_on = models.DateField("Sent on", null=True, blank=True)
+    source = models.CharField(_("Where the records come from"), max_length=200)
+    sent_on = models.DateField(_("Sent on"), null=True, blank=True)
     sent_how = models.CharField(
-        "How it was sent", max_length=20, choices=SentHow.choices, blank=True
+        _("How it was sent"), max_length=20, choices=SentHow.choices, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,59 +1,65 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from .case import Case, Urgency
 from .querysets import CaseItemQuerySet
 
 
 class YesNo(models.TextChoices):
-    UNKNOWN = "", "Not known yet"
-    YES = "yes", "Yes"
-    NO = "no", "No"
+    UNKNOWN = "", _("Not known yet")
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
 
 
 class Coverage(models.TextChoices):
-    UNKNOWN = "", "Not checked yet"
-    COVERED = "covered", "Covered"
-    PARTLY = "partly", "Partly covered"
-    NOT_COVERED = "not_covered", "Not covered"
+    UNKNOWN = "", _("Not checked yet")
+    COVERED = "covered", _("Covered")
+    PARTLY = "partly", _("Partly covered")
+    NOT_COVERED = "not_covered", _("Not covered")
 
 
 class ApprovalStatus(models.TextChoices):
     """Status of a referral or a prior authorization."""
 
-    UNKNOWN = "", "Not checked yet"
-    NOT_NEEDED = "not_needed", "Not needed"
-    TO_REQUEST = "to_request", "To request"
-    REQUESTED = "requested", "Requested"
-    APPROVED = "approved", "Approved"
-    DENIED = "denied", "Denied"
+    UNKNOWN = "", _("Not checked yet")
+    NOT_NEEDED = "not_needed", _("Not needed")
+    TO_REQUEST = "to_request", _("To request")
+    # Context: Spanish agrees with "remisión" and "autorización" (solicitada).
+    REQUESTED = "requested", pgettext_lazy("referral or authorization", "Requested")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
 
 
 class AppointmentMode(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIDEO = "video", "Video call"
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video call")
 
 
 class Result(models.TextChoices):
-    CONFIRMATION = "confirmation", "Confirmation: agrees with the diagnosis and treatment"
-    ADJUSTMENT = "adjustment", "Adjustment: same diagnosis, a different or more nuanced treatment"
-    DISAGREEMENT = "disagreement", "Disagreement: a different diagnosis or treatment"
+    CONFIRMATION = "confirmation", _("Confirmation: agrees with the diagnosis and treatment")
+    ADJUSTMENT = (
+        "adjustment",
+        _("Adjustment: same diagnosis, a different or more nuanced treatment"),
+    )
+    DISAGREEMENT = "disagreement", _("Disagreement: a different diagnosis or treatment")
 
 
 class Decision(models.TextChoices):
-    RETURN = "return", "Return to the original doctor"
-    SWITCH = "switch", "Switch to this provider"
-    THIRD = "third", "Seek another opinion"
+    RETURN = "return", _("Return to the original doctor")
+    SWITCH = "switch", _("Switch to this provider")
+    THIRD = "third", _("Seek another opinion")
 
 
 class Stage(models.TextChoices):
     """Where the work on an opinion stands; the case's status on the dashboard."""
 
-    SEEKING = "seeking", "Seeking an opinion"
-    BOOKED = "booked", "Appointment booked"
-    RECEIVED = "received", "Opinion received"
-    DECIDED = "decided", "Decided"
+    SEEKING = "seeking", _("Seeking an opinion")
+    BOOKED = "booked", _("Appointment booked")
+    RECEIVED = "received", _("Opinion received")
+    DECIDED = "decided", _("Decided")
 
 
 class Opinion(models.Model):
@@ -66,78 +72,82 @@ class Opinion(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="opinions")
     number = models.PositiveSmallIntegerField(default=2)
-    key_question = models.TextField("The question this opinion should answer", blank=True)
+    key_question = models.TextField(_("The question this opinion should answer"), blank=True)
 
     # Step 2: insurance and referral
     coverage = models.CharField(
-        "Are second opinions covered?", max_length=20, choices=Coverage.choices, blank=True
+        _("Are second opinions covered?"), max_length=20, choices=Coverage.choices, blank=True
     )
     referral_status = models.CharField(
-        "Referral", max_length=20, choices=ApprovalStatus.choices, blank=True
+        _("Referral"), max_length=20, choices=ApprovalStatus.choices, blank=True
     )
-    referral_requested_on = models.DateField("Referral requested on", null=True, blank=True)
-    referral_decided_on = models.DateField("Referral approved or denied on", null=True, blank=True)
-    referral_reference = models.CharField("Referral reference number", max_length=60, blank=True)
+    referral_requested_on = models.DateField(_("Referral requested on"), null=True, blank=True)
+    referral_decided_on = models.DateField(
+        _("Referral approved or denied on"), null=True, blank=True
+    )
+    referral_reference = models.CharField(_("Referral reference number"), max_length=60, blank=True)
     prior_auth_status = models.CharField(
-        "Prior authorization", max_length=20, choices=ApprovalStatus.choices, blank=True
+        _("Prior authorization"), max_length=20, choices=ApprovalStatus.choices, blank=True
     )
     prior_auth_requested_on = models.DateField(
-        "Prior authorization requested on", null=True, blank=True
+        _("Prior authorization requested on"), null=True, blank=True
     )
-    prior_auth_reference = models.CharField("Prior authorization number", max_length=60, blank=True)
+    prior_auth_reference = models.CharField(
+        _("Prior authorization number"), max_length=60, blank=True
+    )
     in_network = models.CharField(
-        "Is the specialist in network?", max_length=5, choices=YesNo.choices, blank=True
+        _("Is the specialist in network?"), max_length=5, choices=YesNo.choices, blank=True
     )
     estimated_cost = models.DecimalField(
-        "Estimated out-of-pocket cost", max_digits=9, decimal_places=2, null=True, blank=True
+        _("Estimated out-of-pocket cost"), max_digits=9, decimal_places=2, null=True, blank=True
     )
 
     # Step 4: the appointment
-    specialist_name = models.CharField("Specialist's name", max_length=120, blank=True)
-    specialist_specialty = models.CharField("Specialty", max_length=120, blank=True)
-    specialist_institution = models.CharField("Hospital or clinic", max_length=200, blank=True)
-    specialist_address = models.TextField("Address", blank=True)
-    specialist_phone = models.CharField("Phone", max_length=40, blank=True)
-    appointment_at = models.DateTimeField("Date and time", null=True, blank=True)
+    specialist_name = models.CharField(_("Specialist's name"), max_length=120, blank=True)
+    specialist_specialty = models.CharField(_("Specialty"), max_length=120, blank=True)
+    specialist_institution = models.CharField(_("Hospital or clinic"), max_length=200, blank=True)
+    specialist_address = models.TextField(_("Address"), blank=True)
+    specialist_phone = models.CharField(_("Phone"), max_length=40, blank=True)
+    appointment_at = models.DateTimeField(_("Date and time"), null=True, blank=True)
     appointment_mode = models.CharField(
-        "In person or video?", max_length=20, choices=AppointmentMode.choices, blank=True
+        _("In person or video?"), max_length=20, choices=AppointmentMode.choices, blank=True
     )
     records_arrived = models.CharField(
-        "Have your records arrived there?", max_length=5, choices=YesNo.choices, blank=True
+        _("Have your records arrived there?"), max_length=5, choices=YesNo.choices, blank=True
     )
     will_ask_to_record = models.BooleanField(
-        "I will ask permission to record the appointment", default=False
+        _("I will ask permission to record the appointment"), default=False
     )
 
     # The outcome, in the specialist's words
     result = models.CharField(
-        "What did they conclude?", max_length=20, choices=Result.choices, blank=True
+        _("What did they conclude?"), max_length=20, choices=Result.choices, blank=True
     )
-    outcome_on = models.DateField("Date of the opinion", null=True, blank=True)
-    outcome_diagnosis = models.TextField("Their diagnosis", blank=True)
-    outcome_treatment = models.TextField("Their recommended treatment", blank=True)
+    outcome_on = models.DateField(_("Date of the opinion"), null=True, blank=True)
+    outcome_diagnosis = models.TextField(_("Their diagnosis"), blank=True)
+    outcome_treatment = models.TextField(_("Their recommended treatment"), blank=True)
     outcome_urgency = models.CharField(
-        "How urgent did they say it is?", max_length=20, choices=Urgency.choices, blank=True
+        _("How urgent did they say it is?"), max_length=20, choices=Urgency.choices, blank=True
     )
-    outcome_rationale = models.TextField("Why they recommend it", blank=True)
+    outcome_rationale = models.TextField(_("Why they recommend it"), blank=True)
     other_options = models.TextField(
-        "Other options they mentioned, clinical trials included", blank=True
+        _("Other options they mentioned, clinical trials included"), blank=True
     )
     outcome_cost = models.DecimalField(
-        "Cost of their recommended treatment, if known",
+        _("Cost of their recommended treatment, if known"),
         max_digits=10,
         decimal_places=2,
         null=True,
         blank=True,
     )
-    outcome_notes = models.TextField("Notes", blank=True)
+    outcome_notes = models.TextField(_("Notes"), blank=True)
 
     # The decision that follows
     decision = models.CharField(
-        "What will you do next?", max_length=10, choices=Decision.choices, blank=True
+        _("What will you do next?"), max_length=10, choices=Decision.choices, blank=True
     )
-    decision_reason = models.TextField("Why", blank=True)
-    decided_on = models.DateField("Date decided", null=True, blank=True)
+    decision_reason = models.TextField(_("Why"), blank=True)
+    decided_on = models.DateField(_("Date decided"), null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -151,7 +161,7 @@ class Opinion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ordinal} opinion"
+        return pgettext("Second opinion", "%(ordinal)s opinion") % {"ordinal": self.ordinal}
 
     @property
     def stage(self) -> Stage:
@@ -165,6 +175,11 @@ class Opinion(models.Model):
 
     @property
     def ordinal(self) -> str:
-        return {2: "Second", 3: "Third", 4: "Fourth", 5: "Fifth"}.get(
-            self.number, f"#{self.number}"
-        )
+        # "Second opinion": the context lets Spanish agree with "opinión" (segunda).
+        words = {
+            2: pgettext("opinion", "Second"),
+            3: pgettext("opinion", "Third"),
+            4: pgettext("opinion", "Fourth"),
+            5: pgettext("opinion", "Fifth"),
+        }
+        return words.get(self.number, f"#{self.number}")

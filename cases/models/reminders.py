@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .case import Case
 
 
 class ReminderKind(models.TextChoices):
-    APPOINTMENT_SOON = "appointment_soon", "Appointment in 3 days"
-    APPOINTMENT_NEXT_DAY = "appointment_next_day", "Appointment tomorrow"
-    START_BY_NO_APPOINTMENT = "start_by", "Start date near, no appointment booked"
-    AUTHORITY_EXPIRED = "authority_expired", "Authority on file ends"
-    RECORD_OVERDUE = "record_overdue", "Record requested over 10 days ago"
-    REFERRAL_PENDING = "referral_pending", "Referral pending over 14 days"
-    PRIOR_AUTH_PENDING = "prior_auth_pending", "Prior authorization pending over 14 days"
-    AUTHORITY_7_DAYS = "authority_7", "Authority on file ends in 7 days"
-    AUTHORITY_30_DAYS = "authority_30", "Authority on file ends in 30 days"
-    LETTER_DUE_SOON = "letter_due_soon", "Request letter: the answer is due in 5 days"
-    LETTER_OVERDUE = "letter_overdue", "Request letter: the 30 days are up"
+    APPOINTMENT_SOON = "appointment_soon", _("Appointment in 3 days")
+    APPOINTMENT_NEXT_DAY = "appointment_next_day", _("Appointment tomorrow")
+    START_BY_NO_APPOINTMENT = "start_by", _("Start date near, no appointment booked")
+    AUTHORITY_EXPIRED = "authority_expired", _("Authority on file ends")
+    RECORD_OVERDUE = "record_overdue", _("Record requested over 10 days ago")
+    REFERRAL_PENDING = "referral_pending", _("Referral pending over 14 days")
+    PRIOR_AUTH_PENDING = "prior_auth_pending", _("Prior authorization pending over 14 days")
+    AUTHORITY_7_DAYS = "authority_7", _("Authority on file ends in 7 days")
+    AUTHORITY_30_DAYS = "authority_30", _("Authority on file ends in 30 days")
+    LETTER_DUE_SOON = "letter_due_soon", _("Request letter: the answer is due in 5 days")
+    LETTER_OVERDUE = "letter_overdue", _("Request letter: the 30 days are up")
 
 
 class SentReminder(models.Model):

@@ -5,15 +5,16 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .case import Case
 from .querysets import CaseItemQuerySet
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    EDITOR = "editor", "Editor"
-    VIEWER = "viewer", "Viewer"
+    OWNER = "owner", _("Owner")
+    EDITOR = "editor", _("Editor")
+    VIEWER = "viewer", _("Viewer")
 
 
 class Need(enum.IntEnum):
@@ -31,12 +32,12 @@ ROLE_GRANTS = {Role.VIEWER: Need.VIEW, Role.EDITOR: Need.EDIT, Role.OWNER: Need.
 class AuthorityKind(models.TextChoices):
     """What a hospital may ask a caregiver for before talking to them or sending records."""
 
-    NONE = "", "None on file yet"
-    HIPAA_RELEASE = "hipaa_release", "HIPAA release signed by the patient"
-    PROXY = "proxy", "Health care proxy"
-    POA = "poa", "Power of attorney for health care"
-    GUARDIANSHIP = "guardianship", "Guardianship"
-    PARENT = "parent", "Parent of a minor"
+    NONE = "", _("None on file yet")
+    HIPAA_RELEASE = "hipaa_release", _("HIPAA release signed by the patient")
+    PROXY = "proxy", _("Health care proxy")
+    POA = "poa", _("Power of attorney for health care")
+    GUARDIANSHIP = "guardianship", _("Guardianship")
+    PARENT = "parent", _("Parent of a minor")
 
 
 class Membership(models.Model):
@@ -53,12 +54,12 @@ class Membership(models.Model):
         related_name="+",
     )
     authority_kind = models.CharField(
-        "Authority on file", max_length=20, choices=AuthorityKind.choices, blank=True
+        _("Authority on file"), max_length=20, choices=AuthorityKind.choices, blank=True
     )
-    authority_expires = models.DateField("Authority expires on", null=True, blank=True)
+    authority_expires = models.DateField(_("Authority expires on"), null=True, blank=True)
     # Email reminders about this case: None follows the role (on for owners and editors,
     # off for viewers) until the person chooses; then their choice holds whatever the role.
-    reminders = models.BooleanField("Email reminders", null=True, blank=True, default=None)
+    reminders = models.BooleanField(_("Email reminders"), null=True, blank=True, default=None)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CaseItemQuerySet.as_manager()
@@ -113,7 +114,7 @@ class Invitation(models.Model):
     """An invitation by email to join a case. The link is signed, single use, and expires."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField("Email address")
+    email = models.EmailField(_("Email address"))
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -137,7 +138,7 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Invitation for {self.email}"
+        return _("Invitation for %(email)s") % {"email": self.email}
 
     @property
     def is_pending(self) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Case, InsuranceCall, Medication, Opinion, Question
 from cases.models.items import RecordItem
@@ -76,17 +77,19 @@ class Roadmap:
         """The one thing to do next on this opinion, as the dashboard says it."""
         stage = self.opinion.stage
         if stage == Stage.DECIDED:
-            return f"Decided: {self.opinion.get_decision_display().lower()}."
+            return _("Decided: %(decision)s.") % {
+                "decision": self.opinion.get_decision_display().lower()
+            }
         if stage == Stage.RECEIVED:
-            return "Compare the opinions and decide what to do next."
+            return _("Compare the opinions and decide what to do next.")
         # An unfinished step's next thing first; then any step's (a reminder to check).
         unfinished = [s.next for s in self.steps if s.next and s.status.is_open]
         reminders = [s.next for s in self.steps if s.next]
         if unfinished or reminders:
             return (unfinished or reminders)[0]
         if stage == Stage.BOOKED:
-            return "Get ready for the appointment."
-        return "Work through the four steps to get the opinion."
+            return _("Get ready for the appointment.")
+        return _("Work through the four steps to get the opinion.")
 
 
 def roadmap(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from cases.models import Medication, Question
 from cases.models.items import RecordFormat, RecordItem, RecordKind
-
-from .steps import plural
 
 
 @dataclass(frozen=True)
@@ -38,18 +39,19 @@ def _records_item(
     label: str, items: Sequence[RecordItem], empty: str, add: str, can_edit: bool
 ) -> BringItem:
     if not items:
-        link = add if can_edit else "See the records list"
+        link = add if can_edit else _("See the records list")
         return BringItem(label, False, empty, "records", link)
     missing = [r.name for r in items if not r.is_ready]
     if not missing:
-        return BringItem(label, True, "Ready.")
+        return BringItem(label, True, _("Ready."))
     ready = len(items) - len(missing)
     return BringItem(
         label,
         False,
-        f"{ready} of {len(items)} ready. Still missing: {', '.join(missing)}.",
+        _("%(ready)d of %(count)d ready. Still missing: %(missing)s.")
+        % {"ready": ready, "count": len(items), "missing": ", ".join(missing)},
         "records",
-        "See the records list",
+        _("See the records list"),
     )
 
 
@@ -71,39 +73,45 @@ def what_to_bring(
     qs = len(questions)
     return [
         _records_item(
-            "Medical records and test results",
+            _("Medical records and test results"),
             general,
-            "None on the list yet.",
-            "Add records and test results",
+            _("None on the list yet."),
+            _("Add records and test results"),
             can_edit,
         ),
         _records_item(
-            "Imaging on disc or USB",
+            _("Imaging on disc or USB"),
             images,
-            "No images on the list. Add them if there were scans.",
-            "Add imaging to the records list",
+            _("No images on the list. Add them if there were scans."),
+            _("Add imaging to the records list"),
             can_edit,
         ),
         BringItem(
-            "List of medications and dosages",
+            _("List of medications and dosages"),
             meds > 0,
-            f"{plural(meds, 'medicine')} listed." if meds else "No medicines listed yet.",
+            ngettext("%(count)d medicine listed.", "%(count)d medicines listed.", meds)
+            % {"count": meds}
+            if meds
+            else _("No medicines listed yet."),
             "medications",
-            "See the medications" if meds or not can_edit else "Add medications",
+            _("See the medications") if meds or not can_edit else _("Add medications"),
         ),
         _records_item(
-            "Treatment plan from the first provider",
+            _("Treatment plan from the first provider"),
             plans,
-            "Not on the records list yet.",
-            "Add the treatment plan to the records list",
+            _("Not on the records list yet."),
+            _("Add the treatment plan to the records list"),
             can_edit,
         ),
         BringItem(
-            "Questions for the doctor",
+            _("Questions for the doctor"),
             qs > 0,
-            f"{plural(qs, 'question')} written down." if qs else "No questions written yet.",
+            ngettext("%(count)d question written down.", "%(count)d questions written down.", qs)
+            % {"count": qs}
+            if qs
+            else _("No questions written yet."),
             "questions",
-            "See the questions" if qs or not can_edit else "Write questions for the doctor",
+            _("See the questions") if qs or not can_edit else _("Write questions for the doctor"),
         ),
-        BringItem("A notebook and pen for notes", None, "Or bring someone to take notes."),
+        BringItem(_("A notebook and pen for notes"), None, _("Or bring someone to take notes.")),
     ]

@@ -7,6 +7,9 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
 from cases import display
 from cases.models import Case, InformChoice, InsuranceCall, Opinion
 from cases.models.items import FOLLOW_UP_AFTER_DAYS, RecordItem, RecordStatus
@@ -21,14 +24,15 @@ SETTLED = (ApprovalStatus.NOT_NEEDED, ApprovalStatus.APPROVED)
 
 
 class Status(enum.Enum):
-    NOT_STARTED = "Not started"
-    IN_PROGRESS = "In progress"
-    DONE = "Done"
-    SKIPPED = "Skipped by choice"
+    # The values stay English (they key the tag colours); the label is translated.
+    NOT_STARTED = gettext_noop("Not started")
+    IN_PROGRESS = gettext_noop("In progress")
+    DONE = gettext_noop("Done")
+    SKIPPED = gettext_noop("Skipped by choice")
 
     @property
     def label(self) -> str:
-        return self.value
+        return _(self.value)
 
     @property
     def is_open(self) -> bool:
@@ -52,11 +56,7 @@ class Step:
 
 
 def date_text(d: dt.date | None) -> str:
-    return f"{d:%-d %B %Y}" if d else ""
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    return display.date_text(d) if d else ""
 
 
 # Step 1 ---------------------------------------------------------------------------
@@ -64,55 +64,72 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 def inform_step(case: Case) -> Step:
     whose = display.whose(case)
-    who = case.primary_provider_name or f"{whose} primary provider"
+    who = case.primary_provider_name or _("%(whose)s primary provider") % {"whose": whose}
     choice = case.inform_choice
     if choice == InformChoice.TOLD:
         status = Status.DONE
-        summary = f"You told {who}" + (
-            f" on {date_text(case.informed_on)}." if case.informed_on else "."
-        )
-        helped = []
-        if case.provider_offered_records:
-            helped.append(f"offered to forward {whose} records")
-        if case.provider_suggested_specialist:
-            helped.append("suggested a specialist")
-        if helped:
-            summary += " They " + " and ".join(helped) + "."
+        if case.informed_on:
+            summary = _("You told %(who)s on %(date)s.") % {
+                "who": who,
+                "date": date_text(case.informed_on),
+            }
+        else:
+            summary = _("You told %(who)s.") % {"who": who}
+        offered, suggested = case.provider_offered_records, case.provider_suggested_specialist
+        if offered and suggested:
+            summary += " " + _(
+                "They offered to forward %(whose)s records and suggested a specialist."
+            ) % {"whose": whose}
+        elif offered:
+            summary += " " + _("They offered to forward %(whose)s records.") % {"whose": whose}
+        elif suggested:
+            summary += " " + _("They suggested a specialist.")
         next_ = ""
     elif choice == InformChoice.PREFER_NOT:
         status = Status.SKIPPED
-        summary = "You chose not to tell them. That is fine: this step is optional."
+        summary = _("You chose not to tell them. That is fine: this step is optional.")
         next_ = ""
     elif choice == InformChoice.WILL_TELL:
         status = Status.IN_PROGRESS
-        summary = f"You plan to tell {who}."
-        next_ = f"Tell {who}, and ask whether they will forward {whose} records."
+        summary = _("You plan to tell %(who)s.") % {"who": who}
+        next_ = _("Tell %(who)s, and ask whether they will forward %(whose)s records.") % {
+            "who": who,
+            "whose": whose,
+        }
     elif case.primary_provider_name:
         status = Status.IN_PROGRESS
-        summary = f"{whose[:1].upper()}{whose[1:]} primary provider is {who}."
-        next_ = "Decide whether to tell them. It is optional."
+        summary = _("%(whose)s primary provider is %(who)s.") % {"whose": whose, "who": who}
+        summary = summary[:1].upper() + summary[1:]
+        next_ = _("Decide whether to tell them. It is optional.")
     else:
         status = Status.NOT_STARTED
-        summary = "Optional. Many doctors welcome second opinions and help with records."
-        next_ = f"Decide whether you are comfortable telling {whose} primary provider."
-    return Step(1, "Inform your primary provider", "step_inform", status, summary, next_, True)
+        summary = _("Optional. Many doctors welcome second opinions and help with records.")
+        next_ = _("Decide whether you are comfortable telling %(whose)s primary provider.") % {
+            "whose": whose
+        }
+    return Step(1, _("Inform your primary provider"), "step_inform", status, summary, next_, True)
 
 
 # Step 2 ---------------------------------------------------------------------------
 
 
 def _approval_next(case: Case, kind: str, status: str, requested_on: dt.date | None) -> str:
+    """``kind`` is "referral" or "prior authorization" (translated before it comes here)."""
+    words = {"kind": kind, "whose": display.whose(case), "they_need": display.they_need(case)}
     if not status:
-        return f"Ask {display.whose(case)} insurer whether {display.they_need(case)} a {kind}."
+        return _("Ask %(whose)s insurer whether %(they_need)s a %(kind)s.") % words
     if status == ApprovalStatus.TO_REQUEST:
-        return f"Ask for the {kind}."
+        return _("Ask for the %(kind)s.") % words
     if status == ApprovalStatus.REQUESTED:
-        since = f" (requested {date_text(requested_on)})" if requested_on else ""
-        return f"Wait for the {kind} decision{since}; call if it takes long."
+        if requested_on:
+            return _(
+                "Wait for the %(kind)s decision (requested %(date)s); call if it takes long."
+            ) % {**words, "date": date_text(requested_on)}
+        return _("Wait for the %(kind)s decision; call if it takes long.") % words
     if status == ApprovalStatus.DENIED:
         return (
-            f"The {kind} was denied: ask {display.whose(case)} insurer how to appeal "
-            "or who is covered."
+            _("The %(kind)s was denied: ask %(whose)s insurer how to appeal or who is covered.")
+            % words
         )
     return ""
 
@@ -143,25 +160,47 @@ def insurance_step(case: Case, opinion: Opinion, calls: Sequence[InsuranceCall])
     if opinion.coverage:
         parts.append(opinion.get_coverage_display())
     if opinion.referral_status:
-        parts.append(f"Referral: {opinion.get_referral_status_display().lower()}")
+        parts.append(
+            _("Referral: %(status)s") % {"status": opinion.get_referral_status_display().lower()}
+        )
     if opinion.prior_auth_status:
-        parts.append(f"Prior authorization: {opinion.get_prior_auth_status_display().lower()}")
+        parts.append(
+            _("Prior authorization: %(status)s")
+            % {"status": opinion.get_prior_auth_status_display().lower()}
+        )
     if calls:
-        parts.append(plural(len(calls), "call") + " noted")
-    summary = ". ".join(parts) + "." if parts else "Find out what is covered and what you need."
+        parts.append(
+            ngettext("%(count)d call noted", "%(count)d calls noted", len(calls))
+            % {"count": len(calls)}
+        )
+    summary = (
+        ". ".join(str(p) for p in parts) + "."
+        if parts
+        else _("Find out what is covered and what you need.")
+    )
 
-    insurer = "your insurer" if case.relationship == "self" else "the insurer"
+    mine = case.relationship == "self"
     if not case.insurer:
-        next_ = f"Add {display.whose(case)} insurance details, then call {insurer}."
+        if mine:
+            next_ = _("Add your insurance details, then call your insurer.")
+        else:
+            next_ = _("Add %(whose)s insurance details, then call the insurer.") % {
+                "whose": display.whose(case)
+            }
     elif not opinion.coverage:
-        next_ = f"Call {insurer} to ask whether a second opinion is covered."
+        if mine:
+            next_ = _("Call your insurer to ask whether a second opinion is covered.")
+        else:
+            next_ = _("Call the insurer to ask whether a second opinion is covered.")
     else:
         next_ = (
-            _approval_next(case, "referral", opinion.referral_status, opinion.referral_requested_on)
-            or _approval_next(case, "prior authorization", opinion.prior_auth_status, None)
-            or ("Check whether the specialist is in network." if not opinion.in_network else "")
+            _approval_next(
+                case, _("referral"), opinion.referral_status, opinion.referral_requested_on
+            )
+            or _approval_next(case, _("prior authorization"), opinion.prior_auth_status, None)
+            or (_("Check whether the specialist is in network.") if not opinion.in_network else "")
         )
-    return Step(2, "Check insurance and referral", "step_insurance", status, summary, next_)
+    return Step(2, _("Check insurance and referral"), "step_insurance", status, summary, next_)
 
 
 # Step 3 ---------------------------------------------------------------------------
@@ -179,19 +218,35 @@ def records_step(records: Sequence[RecordItem], today: dt.date) -> Step:
         status = Status.IN_PROGRESS
     else:
         status = Status.NOT_STARTED
-    summary = f"{len(ready)} of {total} records ready." if total else "No records on the list yet."
+    if total:
+        summary = ngettext(
+            "%(ready)d of %(count)d record ready.", "%(ready)d of %(count)d records ready.", total
+        ) % {"ready": len(ready), "count": total}
+    else:
+        summary = _("No records on the list yet.")
     if late:
-        late_text = plural(len(late), "record")
-        next_ = f"Call about {late_text} requested over {RECORD_FOLLOW_UP_DAYS} days ago."
+        next_ = ngettext(
+            "Call about %(count)d record requested over %(days)d days ago.",
+            "Call about %(count)d records requested over %(days)d days ago.",
+            len(late),
+        ) % {"count": len(late), "days": RECORD_FOLLOW_UP_DAYS}
     elif needed:
-        next_ = f"Request the {plural(len(needed), 'record')} still needed."
+        next_ = ngettext(
+            "Request the %(count)d record still needed.",
+            "Request the %(count)d records still needed.",
+            len(needed),
+        ) % {"count": len(needed)}
     elif waiting:
-        next_ = f"Wait for {plural(len(waiting), 'requested record')}."
+        next_ = ngettext(
+            "Wait for %(count)d requested record.",
+            "Wait for %(count)d requested records.",
+            len(waiting),
+        ) % {"count": len(waiting)}
     elif not total:
-        next_ = "Add the records the specialist will need."
+        next_ = _("Add the records the specialist will need.")
     else:
         next_ = ""
-    return Step(3, "Request medical records", "records", status, summary, next_)
+    return Step(3, _("Request medical records"), "records", status, summary, next_)
 
 
 # Step 4 ---------------------------------------------------------------------------
@@ -202,23 +257,28 @@ def appointment_step(opinion: Opinion, case: Case) -> Step:
     where = opinion.specialist_institution or opinion.specialist_name
     if opinion.appointment_at:
         status = Status.DONE
-        summary = f"Booked for {when_text(opinion.appointment_at)}" + (
-            f" at {where}." if where else "."
-        )
+        when = when_text(opinion.appointment_at)
+        if where:
+            summary = _("Booked for %(when)s at %(where)s.") % {"when": when, "where": where}
+        else:
+            summary = _("Booked for %(when)s.") % {"when": when}
         next_ = (
-            f"Call the specialist's office to check {whose} records have arrived."
+            _("Call the specialist's office to check %(whose)s records have arrived.")
+            % {"whose": whose}
             if opinion.records_arrived != YesNo.YES
             else ""
         )
     elif opinion.specialist_name or opinion.specialist_institution:
         status = Status.IN_PROGRESS
-        summary = f"Specialist: {where}."
-        next_ = "Book the appointment. Say it is for a second opinion: it often gets a longer slot."
+        summary = _("Specialist: %(where)s.") % {"where": where}
+        next_ = _(
+            "Book the appointment. Say it is for a second opinion: it often gets a longer slot."
+        )
     else:
         status = Status.NOT_STARTED
-        summary = "Choose a specialist in the field, ideally not a close colleague of the first."
-        next_ = "Find a specialist and book the appointment."
-    return Step(4, "Schedule the appointment", "step_appointment", status, summary, next_)
+        summary = _("Choose a specialist in the field, ideally not a close colleague of the first.")
+        next_ = _("Find a specialist and book the appointment.")
+    return Step(4, _("Schedule the appointment"), "step_appointment", status, summary, next_)
 
 
 def when_text(value: dt.datetime) -> str:

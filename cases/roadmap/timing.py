@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases import display
 from cases.models import Case, Opinion
@@ -19,7 +21,6 @@ from .steps import (
     REFERRAL_FOLLOW_UP_DAYS,
     START_BY_CLOSE_DAYS,
     date_text,
-    plural,
 )
 
 
@@ -51,40 +52,66 @@ def timing_warnings(
     if start_by and appointment_day and appointment_day > start_by:
         out.append(
             Warning(
-                f"{_capital(display.whose(case))} appointment on {date_text(appointment_day)} "
-                "is after the date treatment "
-                f"would start ({date_text(start_by)}). Ask the first doctor whether treatment can "
-                "safely wait, or ask the specialist's office for an earlier date.",
+                _capital(
+                    _(
+                        "%(whose)s appointment on %(day)s is after the date treatment would "
+                        "start (%(start)s). Ask the first doctor whether treatment can safely "
+                        "wait, or ask the specialist's office for an earlier date."
+                    )
+                    % {
+                        "whose": display.whose(case),
+                        "day": date_text(appointment_day),
+                        "start": date_text(start_by),
+                    }
+                ),
                 "step_appointment",
-                "Change the appointment",
+                _("Change the appointment"),
             )
         )
     if start_by and not appointment_day and (start_by - today).days <= START_BY_CLOSE_DAYS:
         days = (start_by - today).days
         if days < 0:
-            when = f"was due to start on {date_text(start_by)}"
+            message = _(
+                "Treatment was due to start on %(date)s, and no appointment is booked yet. "
+                "Ask the first doctor how long it is safe to wait."
+            ) % {"date": date_text(start_by)}
         elif days == 0:
-            when = "would start today"
+            message = _(
+                "Treatment would start today, and no appointment is booked yet. "
+                "Ask the first doctor how long it is safe to wait."
+            )
         else:
-            when = f"would start by {date_text(start_by)}, in {plural(days, 'day')}"
+            message = ngettext(
+                "Treatment would start by %(date)s, in %(count)d day, and no appointment is "
+                "booked yet. Ask the first doctor how long it is safe to wait.",
+                "Treatment would start by %(date)s, in %(count)d days, and no appointment is "
+                "booked yet. Ask the first doctor how long it is safe to wait.",
+                days,
+            ) % {"date": date_text(start_by), "count": days}
         out.append(
             Warning(
-                f"Treatment {when}, and no appointment is booked yet. Ask the first doctor "
-                "how long it is safe to wait.",
+                message,
                 "step_appointment",
-                "Book the appointment",
+                _("Book the appointment"),
             )
         )
     late = [r for r in records if r.needs_follow_up(today)]
     if late:
-        names = ", ".join(r.name for r in late[:3]) + (" and others" if len(late) > 3 else "")
+        names = ", ".join(r.name for r in late[:3])
+        if len(late) > 3:
+            names = _("%(names)s and others") % {"names": names}
         out.append(
             Warning(
-                f"{plural(len(late), 'record was', 'records were')} requested more than "
-                f"{RECORD_FOLLOW_UP_DAYS} days ago and not received yet ({names}). "
-                "Call to check on them.",
+                ngettext(
+                    "%(count)d record was requested more than %(days)d days ago and not "
+                    "received yet (%(names)s). Call to check on them.",
+                    "%(count)d records were requested more than %(days)d days ago and not "
+                    "received yet (%(names)s). Call to check on them.",
+                    len(late),
+                )
+                % {"count": len(late), "days": RECORD_FOLLOW_UP_DAYS, "names": names},
                 "records",
-                "See the records",
+                _("See the records"),
             )
         )
     out.extend(letter_warnings(records, letters, today))
@@ -97,10 +124,13 @@ def timing_warnings(
     ):
         out.append(
             Warning(
-                f"The referral was requested on {date_text(requested)}, more than two weeks ago, "
-                "and there is no decision yet. Call your insurer to ask about it.",
+                _(
+                    "The referral was requested on %(date)s, more than two weeks ago, "
+                    "and there is no decision yet. Call your insurer to ask about it."
+                )
+                % {"date": date_text(requested)},
                 "step_insurance",
-                "See insurance and referral",
+                _("See insurance and referral"),
             )
         )
     asked = opinion.prior_auth_requested_on
@@ -111,10 +141,13 @@ def timing_warnings(
     ):
         out.append(
             Warning(
-                f"Prior authorization was requested on {date_text(asked)}, more than two weeks "
-                "ago, and there is no decision yet. Call your insurer to ask about it.",
+                _(
+                    "Prior authorization was requested on %(date)s, more than two weeks "
+                    "ago, and there is no decision yet. Call your insurer to ask about it."
+                )
+                % {"date": date_text(asked)},
                 "step_insurance",
-                "See insurance and referral",
+                _("See insurance and referral"),
             )
         )
     return out
@@ -130,16 +163,20 @@ def letter_warnings(
     for source in running_clocks(records, letters, today):
         clock = source.clock
         if clock.overdue:
-            message = (
-                f"The records request to {source.name} was due by {date_text(clock.deadline)} "
-                f"and is {clock.summary}. Call the records office. Unless they gave you a "
-                "written notice of one 30-day extension, you can complain to the HHS Office "
-                "for Civil Rights."
-            )
+            message = _(
+                "The records request to %(source)s was due by %(due)s and is %(late)s. "
+                "Call the records office. Unless they gave you a written notice of one 30-day "
+                "extension, you can complain to the HHS Office for Civil Rights."
+            ) % {"source": source.name, "due": date_text(clock.deadline), "late": clock.summary}
         else:
-            message = (
-                f"The records request to {source.name} was sent on {date_text(clock.sent_on)}: "
-                f"{clock.summary}, the answer is due by {date_text(clock.deadline)}."
-            )
-        out.append(Warning(message, "records", "See the records and letters"))
+            message = _(
+                "The records request to %(source)s was sent on %(sent)s: %(left)s, "
+                "the answer is due by %(due)s."
+            ) % {
+                "source": source.name,
+                "sent": date_text(clock.sent_on),
+                "left": clock.summary,
+                "due": date_text(clock.deadline),
+            }
+        out.append(Warning(message, "records", _("See the records and letters")))
     return out

@@ -12,6 +12,7 @@ import io
 import logging
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
 
@@ -35,8 +36,11 @@ def check_size(records: list[RecordItem]) -> None:
     pages = sum(f.printable_pages for r in records for f in r.files.all())
     if pages > settings.BUNDLE_MAX_PAGES:
         raise BundleTooBig(
-            f"The attached documents have {pages} pages; the packet with records can hold "
-            f"{settings.BUNDLE_MAX_PAGES}. Download the packet and the documents one by one."
+            _(
+                "The attached documents have %(pages)d pages; the packet with records can hold "
+                "%(limit)d. Download the packet and the documents one by one."
+            )
+            % {"pages": pages, "limit": settings.BUNDLE_MAX_PAGES}
         )
 
 

@@ -5,18 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Membership, RecordItem, Role
 from cases.models.items import RecordFormat, RecordKind
 
 # The article's checklist of records to gather for the second provider.
 STARTER_RECORDS: list[tuple[str, str, str]] = [
-    (RecordKind.PATHOLOGY, "Diagnosis or pathology report", ""),
-    (RecordKind.LABS, "Lab results", ""),
-    (RecordKind.IMAGING_REPORT, "Imaging reports", ""),
-    (RecordKind.IMAGES, "The images themselves (MRI, X-ray, CT) on disc or USB", RecordFormat.DISC),
-    (RecordKind.TREATMENT_PLAN, "Current treatment plan or summary from the first provider", ""),
-    (RecordKind.MEDICATION_LIST, "Medication list", ""),
+    (RecordKind.PATHOLOGY, _("Diagnosis or pathology report"), ""),
+    (RecordKind.LABS, _("Lab results"), ""),
+    (RecordKind.IMAGING_REPORT, _("Imaging reports"), ""),
+    (
+        RecordKind.IMAGES,
+        _("The images themselves (MRI, X-ray, CT) on disc or USB"),
+        RecordFormat.DISC,
+    ),
+    (RecordKind.TREATMENT_PLAN, _("Current treatment plan or summary from the first provider"), ""),
+    (RecordKind.MEDICATION_LIST, _("Medication list"), ""),
 ]
 
 
@@ -27,7 +32,7 @@ def create_case(*, owner, **fields: Any) -> Case:
     Membership.objects.create(case=case, user=owner, role=Role.OWNER)
     opinion = case.current_opinion()
     RecordItem.objects.bulk_create(
-        RecordItem(opinion=opinion, kind=kind, name=name, format=fmt, position=i)
+        RecordItem(opinion=opinion, kind=kind, name=str(name), format=fmt, position=i)
         for i, (kind, name, fmt) in enumerate(STARTER_RECORDS)
     )
     return case

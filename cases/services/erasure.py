@@ -24,6 +24,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from cases.models import (
     Case,
@@ -224,5 +225,5 @@ def guard_last_owner(sender, instance: Membership, origin=None, **kwargs) -> Non
     )
     if not others:
         raise CaseWithoutOwner(
-            "This person is the only owner of a case: hand it over or delete it first."
+            _("This person is the only owner of a case: hand it over or delete it first.")
         )

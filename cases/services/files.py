@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import Attachment, Case, FileKind, RecordItem
 from cases.models.files import attachments_storage, random_name
@@ -29,7 +30,7 @@ THUMBNAIL_SIZE = (240, 240)
 # A decompression bomb in an image is refused rather than decoded (Pillow's own guard
 # warns at this size; a 25 MB photo from a phone is well under it).
 MAX_IMAGE_PIXELS = 80_000_000
-ACCEPTED = "a PDF, a JPEG or PNG image, a HEIC photo or a ZIP file"
+ACCEPTED = _("a PDF, a JPEG or PNG image, a HEIC photo or a ZIP file")
 
 
 def _mb(n: int) -> str:
@@ -100,17 +101,27 @@ def check_upload(upload: File) -> Checked:
     name = clean_name(upload.name or "")
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
-            f"‘{name}’ is {upload.size / (1024 * 1024):.0f} MB; a file can be at most "
-            f"{_mb(settings.ATTACHMENT_MAX_BYTES)}. Split it, or bring it to the appointment."
+            _(
+                "‘%(name)s’ is %(size).0f MB; a file can be at most %(limit)s. "
+                "Split it, or bring it to the appointment."
+            )
+            % {
+                "name": name,
+                "size": upload.size / (1024 * 1024),
+                "limit": _mb(settings.ATTACHMENT_MAX_BYTES),
+            }
         )
     if upload.size == 0:
-        raise ValidationError(f"‘{name}’ is empty. Choose the file again.")
+        raise ValidationError(_("‘%(name)s’ is empty. Choose the file again.") % {"name": name})
     upload.seek(0)
     kind = _sniff(upload.read(16))
     upload.seek(0)
     unreadable = ValidationError(
-        f"‘{name}’ is not {ACCEPTED}, or it is damaged, so it was not attached. "
-        "Save or scan it as a PDF and try again."
+        _(
+            "‘%(name)s’ is not %(accepted)s, or it is damaged, so it was not attached. "
+            "Save or scan it as a PDF and try again."
+        )
+        % {"name": name, "accepted": ACCEPTED}
     )
     if kind is None:
         raise unreadable
@@ -146,8 +157,11 @@ def attach(record: RecordItem, uploads: list[File], user) -> list[Attachment]:
     room = settings.CASE_ATTACHMENTS_MAX_BYTES - case_bytes(case)
     if sum(c.size for c in checked) > room:
         raise ValidationError(
-            f"A case can hold {_mb(settings.CASE_ATTACHMENTS_MAX_BYTES)} of files and this "
-            f"one has {_mb(max(room, 0))} left. Remove a file you no longer need first."
+            _(
+                "A case can hold %(limit)s of files and this one has %(left)s left. "
+                "Remove a file you no longer need first."
+            )
+            % {"limit": _mb(settings.CASE_ATTACHMENTS_MAX_BYTES), "left": _mb(max(room, 0))}
         )
     return store(record, checked, user)
 

@@ -29,6 +29,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import audit
 from cases.models import Attachment, Case, Medication, Membership, RecordRequest, Role
@@ -47,11 +49,11 @@ class ImportRefused(Exception):
     """The file cannot be imported; the message says why in plain words."""
 
 
-NOT_AN_EXPORT = (
+NOT_AN_EXPORT = gettext_lazy(
     "This ZIP is not an export from Second Opinion. Choose the ZIP you downloaded with "
     "“Export this case” or “Export my account”."
 )
-DAMAGED = (
+DAMAGED = gettext_lazy(
     "This ZIP is damaged or was changed after it was exported, so nothing was imported. "
     "Export the case again and choose the new file."
 )
@@ -98,27 +100,37 @@ def _unsafe_name(name: str) -> bool:
 def _check_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     infos = archive.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise ImportRefused(f"This ZIP holds more than {MAX_ENTRIES} files. {NOT_AN_EXPORT}")
+        raise ImportRefused(
+            _("This ZIP holds more than %(limit)d files. %(not_an_export)s")
+            % {"limit": MAX_ENTRIES, "not_an_export": NOT_AN_EXPORT}
+        )
     by_name: dict[str, zipfile.ZipInfo] = {}
     declared = 0
     for info in infos:
         if _unsafe_name(info.filename):
             raise ImportRefused(
-                "This ZIP contains a file whose name points outside its folder, which is how "
-                "harmful ZIPs are made. Nothing was imported."
+                _(
+                    "This ZIP contains a file whose name points outside its folder, which is how "
+                    "harmful ZIPs are made. Nothing was imported."
+                )
             )
         if stat.S_ISLNK(info.external_attr >> 16):
             raise ImportRefused(
-                "This ZIP contains a link to another place on the computer. Nothing was imported."
+                _(
+                    "This ZIP contains a link to another place on the computer. "
+                    "Nothing was imported."
+                )
             )
         if info.flag_bits & 0x1:
             raise ImportRefused(
-                "This ZIP is protected with a password. Choose the ZIP exactly as it was "
-                "downloaded from Second Opinion."
+                _(
+                    "This ZIP is protected with a password. Choose the ZIP exactly as it was "
+                    "downloaded from Second Opinion."
+                )
             )
         if info.filename in by_name:
             raise ImportRefused(
-                "This ZIP contains two files with the same name, so nothing was imported."
+                _("This ZIP contains two files with the same name, so nothing was imported.")
             )
         declared += info.file_size
         by_name[info.filename] = info
@@ -128,7 +140,7 @@ def _check_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
 
 
 def _too_big_unpacked() -> str:
-    return (
+    return _(
         "This ZIP would be far too big once unpacked (such files are used to overload "
         "servers). Nothing was imported."
     )
@@ -150,11 +162,14 @@ def _case_json_names(names: dict[str, zipfile.ZipInfo]) -> list[str]:
                 and n.count("/") == prefix.count("/") + 2
             )
             if not found:
-                raise ImportRefused("This account export holds no cases to import.")
+                raise ImportRefused(_("This account export holds no cases to import."))
             if len(found) > MAX_CASES:
                 raise ImportRefused(
-                    f"This account export holds more than {MAX_CASES} cases. Import them "
-                    "one case at a time."
+                    _(
+                        "This account export holds more than %(limit)d cases. Import them "
+                        "one case at a time."
+                    )
+                    % {"limit": MAX_CASES}
                 )
             return found
         if prefix + "case.json" in names:
@@ -185,16 +200,22 @@ def _read_attachments(
     for entry in document["files"]:
         info = names.get(folder + entry["path"])
         if info is None or entry["path"] in out:
-            raise ImportRefused(f"{DAMAGED} (An attached document is missing from the ZIP.)")
+            raise ImportRefused(
+                _("%(damaged)s (An attached document is missing from the ZIP.)")
+                % {"damaged": DAMAGED}
+            )
         if entry["size"] > settings.ATTACHMENT_MAX_BYTES or info.file_size != entry["size"]:
             raise ImportRefused(
-                f"{DAMAGED} (An attached document is bigger than this server accepts.)"
+                _("%(damaged)s (An attached document is bigger than this server accepts.)")
+                % {"damaged": DAMAGED}
             )
         total += entry["size"]
         if total > settings.CASE_ATTACHMENTS_MAX_BYTES:
             raise ImportRefused(
-                "The documents attached to this case are more than this server keeps for "
-                "one case. Nothing was imported."
+                _(
+                    "The documents attached to this case are more than this server keeps for "
+                    "one case. Nothing was imported."
+                )
             )
         # Kept open for the import that follows; closed with the CaseFile.
         spool = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115
@@ -209,7 +230,10 @@ def _read_attachments(
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise ImportRefused(DAMAGED) from exc
         if digest.hexdigest() != entry["sha256"]:
-            raise ImportRefused(f"{DAMAGED} (An attached document has changed since export.)")
+            raise ImportRefused(
+                _("%(damaged)s (An attached document has changed since export.)")
+                % {"damaged": DAMAGED}
+            )
         spool.seek(0)
         out[entry["path"]] = spool
     return out
@@ -219,13 +243,13 @@ def read_archive(upload: IO[bytes], *, size: int | None = None) -> list[CaseFile
     """The case documents in an uploaded ZIP, each checked against its schema."""
     if size is not None and size > max_upload_bytes():
         raise ImportRefused(
-            f"The file is bigger than {settings.CASE_IMPORT_MAX_MB} MB. Choose a ZIP exported "
-            "from Second Opinion."
+            _("The file is bigger than %(size)d MB. Choose a ZIP exported from Second Opinion.")
+            % {"size": settings.CASE_IMPORT_MAX_MB}
         )
     try:
         archive = zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise ImportRefused("The file must be a ZIP file exported from Second Opinion.") from exc
+        raise ImportRefused(_("The file must be a ZIP file exported from Second Opinion.")) from exc
     with archive:
         names = _check_entries(archive)
         files = []
@@ -251,20 +275,24 @@ def _parse(data: bytes) -> dict[str, Any]:
     if version != portable.FORMAT_VERSION:
         newer = isinstance(version, int) and not isinstance(version, bool)
         newer = newer and version > portable.FORMAT_VERSION
-        raise ImportRefused(
-            f"This export is in format version {_short(version)}, and this server reads "
-            f"version {portable.FORMAT_VERSION}. "
-            + (
-                "It was made by a newer version of Second Opinion: ask whoever runs this "
-                "server to update it."
-                if newer
-                else "It cannot be imported here."
+        words = {"version": _short(version), "ours": portable.FORMAT_VERSION}
+        if newer:
+            message = _(
+                "This export is in format version %(version)s, and this server reads "
+                "version %(ours)s. It was made by a newer version of Second Opinion: ask "
+                "whoever runs this server to update it."
             )
-        )
+        else:
+            message = _(
+                "This export is in format version %(version)s, and this server reads "
+                "version %(ours)s. It cannot be imported here."
+            )
+        raise ImportRefused(message % words)
     errors = sorted(portable.validator().iter_errors(document), key=lambda e: list(e.path))
     if errors:
         raise ImportRefused(
-            f"{DAMAGED} (The value at {_where(errors[0].absolute_path)} does not fit the format.)"
+            _("%(damaged)s (The value at %(where)s does not fit the format.)")
+            % {"damaged": DAMAGED, "where": _where(errors[0].absolute_path)}
         )
     _check_consistency(document)
     return document
@@ -277,7 +305,7 @@ def _short(value: Any) -> str:
 
 def _where(path) -> str:
     parts = [str(p) for p in path]
-    return "case.json › " + " › ".join(parts) if parts else "the top of case.json"
+    return "case.json › " + " › ".join(parts) if parts else _("the top of case.json")
 
 
 def _check_consistency(document: dict[str, Any]) -> None:
@@ -289,7 +317,9 @@ def _check_consistency(document: dict[str, Any]) -> None:
     for entry in document["files"]:
         where = entry["record"]
         if where is None or where["index"] >= records.get(where["opinion"], 0):
-            raise ImportRefused(f"{DAMAGED} (An attached document belongs to no record.)")
+            raise ImportRefused(
+                _("%(damaged)s (An attached document belongs to no record.)") % {"damaged": DAMAGED}
+            )
 
 
 # Writing the case --------------------------------------------------------------------------
@@ -305,23 +335,31 @@ def _build(part: portable.Part, data: dict[str, Any], *, where: str, **links) ->
         # The model's own rules (lengths, choices, required values) on top of the schema.
         obj.clean_fields(exclude=[f.name for f in part.model._meta.fields if f.is_relation])
     except ValidationError as exc:
-        raise ImportRefused(f"{DAMAGED} (A value in {where} is not allowed here.)") from exc
+        raise ImportRefused(
+            _("%(damaged)s (A value in %(where)s is not allowed here.)")
+            % {"damaged": DAMAGED, "where": where}
+        ) from exc
     return obj
 
 
 def _create_case(
     document: dict[str, Any], user: AbstractBaseUser, files: dict[str, IO[bytes]]
 ) -> Case:
-    case = _build(portable.CASE, document["case"], where="the case", created_by=user)
+    case = _build(portable.CASE, document["case"], where=_("the case"), created_by=user)
     medications = [
-        _build(portable.MEDICATION, m, where="the medications") for m in document["medications"]
+        _build(portable.MEDICATION, m, where=_("the medications")) for m in document["medications"]
     ]
     opinions = []
     for o in document["opinions"]:
-        opinion = _build(portable.OPINION, o, where=f"opinion {o['number']}")
+        opinion = _build(
+            portable.OPINION, o, where=_("opinion %(number)d") % {"number": o["number"]}
+        )
         lists = {
             # Lists added after the format's first release may be absent from older files.
-            name: [_build(part, item, where=f"opinion {o['number']}") for item in o.get(name, [])]
+            name: [
+                _build(part, item, where=_("opinion %(number)d") % {"number": o["number"]})
+                for item in o.get(name, [])
+            ]
             for name, part in portable.OPINION_LISTS.items()
         }
         lists["letters"] = _one_letter_per_place(lists["letters"])
@@ -377,8 +415,8 @@ def _attach_documents(document, records, user, files: dict[str, IO[bytes]]) -> N
             checked = check_upload(upload)
         except ValidationError as exc:
             raise ImportRefused(
-                f"An attached document, ‘{entry['name']}’, was refused: {exc.messages[0]} "
-                "Nothing was imported."
+                _("An attached document, ‘%(name)s’, was refused: %(reason)s Nothing was imported.")
+                % {"name": entry["name"], "reason": exc.messages[0]}
             ) from exc
         added_at = portable.load_value(Attachment._meta.get_field("added_at"), entry["added_at"])
         store(record, [checked], user, added_at=added_at)

@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Case, Membership, Opinion, RecordItem, RecordRequest
 from cases.models.items import RecordFormat, RecordKind, RecordStatus
@@ -106,7 +107,9 @@ def start_letter(opinion: Opinion, source_name: str) -> RecordRequest:
     records = list(opinion.records.all())
     matching = [r for r in records if key and source_key(r.source) == key]
     if not matching:
-        raise LetterRefused("That place is no longer on the checklist. Choose one from the list.")
+        raise LetterRefused(
+            _("That place is no longer on the checklist. Choose one from the list.")
+        )
     name = " ".join(matching[0].source.split())
     with transaction.atomic():
         # Holding the opinion row makes two clicks at once write one letter, not two.
@@ -117,8 +120,11 @@ def start_letter(opinion: Opinion, source_name: str) -> RecordRequest:
                 return letter
         if len(letters) >= MAX_LETTERS:
             raise LetterRefused(
-                f"A case can hold up to {MAX_LETTERS} letters. "
-                "Use one you have already written for this place."
+                _(
+                    "A case can hold up to %(limit)d letters. "
+                    "Use one you have already written for this place."
+                )
+                % {"limit": MAX_LETTERS}
             )
         return RecordRequest.objects.create(opinion=opinion, source=name)
 
@@ -174,7 +180,7 @@ class Letter:
     @property
     def items(self) -> list[tuple[RecordItem, str]]:
         return [
-            (r, "on a disc (CD or DVD)" if wants_disc(r) else "as an electronic copy")
+            (r, _("on a disc (CD or DVD)") if wants_disc(r) else _("as an electronic copy"))
             for r in self.source.records
         ]
 
@@ -188,13 +194,13 @@ class Letter:
         disc = self.wants_any_disc
         electronic = any(not wants_disc(r) for r in self.source.records)
         if disc and not electronic:
-            return "Please send the images on a disc (CD or DVD)."
+            return _("Please send the images on a disc (CD or DVD).")
         if disc:
-            return (
+            return _(
                 "Please send electronic copies by secure email or through the patient portal, "
                 "and the images on a disc (CD or DVD)."
             )
-        return "Please send electronic copies by secure email or through the patient portal."
+        return _("Please send electronic copies by secure email or through the patient portal.")
 
     @property
     def file_name(self) -> str:
@@ -218,7 +224,7 @@ def build_letter(case: Case, letter: RecordRequest, user, today: dt.date | None 
     authority = ""
     expires = None
     if membership and membership.authority_kind and membership.authority_kind != AuthorityKind.NONE:
-        authority = AuthorityKind(membership.authority_kind).label
+        authority = str(AuthorityKind(membership.authority_kind).label)
         expires = membership.authority_expires
     sender = display_name(user) if authority else case.patient_name
     return Letter(

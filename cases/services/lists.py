@@ -14,6 +14,7 @@ from typing import Literal
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import RecordItem
 from cases.models.items import RecordStatus
@@ -22,14 +23,14 @@ Direction = Literal["up", "down"]
 
 # Questions patients are advised to ask a second doctor (see the domain brief).
 SUGGESTED_QUESTIONS = [
-    "Do you agree with the diagnosis?",
-    "Why does your recommendation differ?",
-    "What are the options, including less invasive ones and clinical trials?",
-    "What if I wait or do nothing?",
-    "How urgent is it?",
-    "How many people with this condition have you treated?",
-    "What will it cost?",
-    "What happens next?",
+    _("Do you agree with the diagnosis?"),
+    _("Why does your recommendation differ?"),
+    _("What are the options, including less invasive ones and clinical trials?"),
+    _("What if I wait or do nothing?"),
+    _("How urgent is it?"),
+    _("How many people with this condition have you treated?"),
+    _("What will it cost?"),
+    _("What happens next?"),
 ]
 
 
@@ -99,8 +100,11 @@ class StatusChangedMeanwhile(Exception):
     def __init__(self, record: RecordItem) -> None:
         self.record = record
         super().__init__(
-            f"Someone else marked this ‘{record.get_status_display().lower()}’ while you were "
-            "looking. Check the status shown, then choose again."
+            _(
+                "Someone else marked this ‘%(status)s’ while you were looking. "
+                "Check the status shown, then choose again."
+            )
+            % {"status": record.get_status_display().lower()}
         )
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import Opinion, Question, RecordItem
 from cases.models.items import RecordStatus
 
-SEND_AGAIN_NOTE = "Send again to the new specialist."
+SEND_AGAIN_NOTE = _("Send again to the new specialist.")
 
 
 @transaction.atomic

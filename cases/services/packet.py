@@ -15,6 +15,8 @@ from typing import Literal
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from cases import display
 from cases.models import Case, Medication, Membership, Opinion, Question, RecordItem, Role
@@ -22,7 +24,7 @@ from cases.models.items import RecordFormat, RecordStatus
 from cases.services.lists import SUGGESTED_QUESTIONS
 
 Paper = Literal["a4", "letter"]
-PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "US Letter"}
+PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": pgettext_lazy("paper size", "US Letter")}
 
 # Regions where US Letter is the usual paper (the Americas that follow US practice, and
 # the Philippines); everywhere else uses A4.
@@ -30,9 +32,9 @@ LETTER_REGIONS = frozenset({"US", "CA", "MX", "PH", "PR", "CL", "CO", "VE", "GT"
 
 # How the owner is related to the patient, read from "Who is this case for?".
 OWNER_ROLE_FOR_RELATIONSHIP = {
-    "spouse": "spouse or partner",
-    "parent": "son or daughter",  # the case is for "my parent"
-    "child": "parent",  # the case is for "my child"
+    "spouse": gettext_lazy("%(name)s, the patient's spouse or partner"),
+    "parent": gettext_lazy("%(name)s, the patient's son or daughter"),  # "my parent"
+    "child": gettext_lazy("%(name)s, the patient's parent"),  # "my child"
 }
 
 
@@ -45,7 +47,7 @@ def paper_for(requested: str | None, accept_language: str) -> Paper:
         return requested  # type: ignore[return-value]
     weighted: list[tuple[float, int, str]] = []
     for position, part in enumerate(accept_language.split(",")):
-        tag, _, params = part.strip().partition(";")
+        tag, _sep, params = part.strip().partition(";")
         if not _LANGUAGE_TAG.match(tag):
             continue
         quality = 1.0
@@ -55,7 +57,7 @@ def paper_for(requested: str | None, accept_language: str) -> Paper:
             except ValueError:
                 continue
         weighted.append((-quality, position, tag))
-    for _, _, tag in sorted(weighted):
+    for _quality, _position, tag in sorted(weighted):
         subtags = tag.split("-")[1:]
         region = next((s for s in subtags if len(s) == 2 and s.isalpha()), None)
         if region:
@@ -95,7 +97,7 @@ class Packet:
     @property
     def title(self) -> str:
         """The PDF's title: the patient's name and nothing about their health."""
-        return f"Appointment packet – {self.case.patient_name}"
+        return _("Appointment packet – %(name)s") % {"name": self.case.patient_name}
 
     @property
     def file_name(self) -> str:
@@ -112,15 +114,19 @@ class Packet:
 
     @property
     def paper_label(self) -> str:
-        return PAPER_SIZES[self.paper]
+        return str(PAPER_SIZES[self.paper])
 
     @property
     def one_line(self) -> str:
         case = self.case
-        line = f"{self.opinion.ordinal if self.opinion else 'Second'} opinion on {case.condition}"
+        words = {
+            "ordinal": self.opinion.ordinal if self.opinion else pgettext("opinion", "Second"),
+            "condition": case.condition,
+        }
         if case.treatment_kind:
-            line += f": {case.get_treatment_kind_display().lower()} was proposed"
-        return line
+            words["treatment"] = case.get_treatment_kind_display().lower()
+            return _("%(ordinal)s opinion on %(condition)s: %(treatment)s was proposed") % words
+        return _("%(ordinal)s opinion on %(condition)s") % words
 
     @property
     def missing_records(self) -> list[RecordItem]:
@@ -166,55 +172,72 @@ def _brought_by(case: Case, user) -> str:
     membership: Membership | None = getattr(case, "membership", None)
     if membership is not None and membership.is_owner:
         if case.relationship == "self":
-            return f"The patient, {case.patient_name}"
-        role = OWNER_ROLE_FOR_RELATIONSHIP.get(case.relationship, "caregiver")
-        return f"{_person_name(user)}, the patient's {role}"
-    return f"{_person_name(user)}, caregiver"
+            return _("The patient, %(name)s") % {"name": case.patient_name}
+        role = OWNER_ROLE_FOR_RELATIONSHIP.get(
+            case.relationship, gettext_lazy("%(name)s, the patient's caregiver")
+        )
+        return role % {"name": _person_name(user)}
+    return _("%(name)s, caregiver") % {"name": _person_name(user)}
 
 
 def _timeline(case: Case, opinion: Opinion, records: list[RecordItem]) -> list[TimelineEntry]:
     """A short dated history: records on the same day and step share one line."""
     entries: list[TimelineEntry] = []
     if case.diagnosed_on:
-        by = f" by {case.diagnosed_by_name}" if case.diagnosed_by_name else ""
-        entries.append(TimelineEntry(case.diagnosed_on, f"Diagnosed with {case.condition}{by}"))
+        if case.diagnosed_by_name:
+            text = _("Diagnosed with %(condition)s by %(clinician)s") % {
+                "condition": case.condition,
+                "clinician": case.diagnosed_by_name,
+            }
+        else:
+            text = _("Diagnosed with %(condition)s") % {"condition": case.condition}
+        entries.append(TimelineEntry(case.diagnosed_on, text))
         if case.treatment_kind:
             entries.append(
                 TimelineEntry(
                     case.diagnosed_on,
-                    f"First opinion: {case.get_treatment_kind_display().lower()} proposed",
+                    _("First opinion: %(treatment)s proposed")
+                    % {"treatment": case.get_treatment_kind_display().lower()},
                 )
             )
     if case.informed_on:
-        entries.append(TimelineEntry(case.informed_on, "Primary provider told of this opinion"))
+        entries.append(TimelineEntry(case.informed_on, _("Primary provider told of this opinion")))
     grouped: dict[tuple[dt.date, str], list[str]] = {}
     for record in records:
         for when, verb in (
             (record.requested_on, "requested"),
             (record.received_on, "received"),
-            (record.sent_on, "sent to the specialist"),
+            (record.sent_on, "sent"),
         ):
             if when:
                 grouped.setdefault((when, verb), []).append(record.name)
+    records_words = {
+        "requested": gettext_lazy("Records requested: %(names)s"),
+        "received": gettext_lazy("Records received: %(names)s"),
+        "sent": gettext_lazy("Records sent to the specialist: %(names)s"),
+    }
     for (when, verb), names in grouped.items():
-        entries.append(TimelineEntry(when, f"Records {verb}: {', '.join(names)}"))
+        entries.append(TimelineEntry(when, records_words[verb] % {"names": ", ".join(names)}))
     if opinion.referral_requested_on:
-        entries.append(TimelineEntry(opinion.referral_requested_on, "Referral requested"))
+        entries.append(TimelineEntry(opinion.referral_requested_on, _("Referral requested")))
     if opinion.referral_decided_on and opinion.referral_status:
         entries.append(
             TimelineEntry(
                 opinion.referral_decided_on,
-                f"Referral {opinion.get_referral_status_display().lower()}",
+                _("Referral %(status)s")
+                % {"status": opinion.get_referral_status_display().lower()},
             )
         )
     for call in opinion.calls.all():
-        entries.append(TimelineEntry(call.called_on, "Called the insurer"))
+        entries.append(TimelineEntry(call.called_on, _("Called the insurer")))
     if opinion.appointment_at:
         entries.append(
-            TimelineEntry(timezone.localdate(opinion.appointment_at), "This appointment")
+            TimelineEntry(timezone.localdate(opinion.appointment_at), _("This appointment"))
         )
     if case.treatment_start_by:
-        entries.append(TimelineEntry(case.treatment_start_by, "Proposed treatment would start by"))
+        entries.append(
+            TimelineEntry(case.treatment_start_by, _("Proposed treatment would start by"))
+        )
     return sorted(entries, key=lambda e: e.date)
 
 

@@ -30,8 +30,10 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from cases.display import time_of_day
+from cases.display import date_text, time_of_day
 from cases.models import (
     AuthorityKind,
     Case,
@@ -421,12 +423,16 @@ def _already_sent(today: dt.date) -> set[tuple]:
 
 def first_name(patient_name: str) -> str:
     words = patient_name.split()
-    return words[0] if words else "the patient"
+    return words[0] if words else _("the patient")
 
 
 def _whose(recipient: Recipient) -> str:
     """ "your" for the patient keeping their own case, else "John's"."""
-    return "your" if recipient.own_case else f"{first_name(recipient.patient)}'s"
+    if recipient.own_case:
+        return _("your")
+    # Translators: a possessive before a noun ("John's appointment"); Spanish can use "su".
+    # xgettext:no-python-format
+    return _("%(name)s's") % {"name": first_name(recipient.patient)}
 
 
 def _cap(text: str) -> str:
@@ -448,15 +454,19 @@ def _url(name: str, case_id: uuid.UUID) -> str:
 
 
 def _date(day: dt.date) -> str:
-    return f"{day:%A %-d %B %Y}"
+    return date_text(day, weekday=True)
 
 
 def _in_days(days: int) -> str:
-    return "tomorrow" if days == 1 else f"in {days} days"
+    return (
+        _("tomorrow")
+        if days == 1
+        else ngettext("in %(count)d day", "in %(count)d days", days) % {"count": days}
+    )
 
 
 def _ago(days: int) -> str:
-    return f"{days} days ago"
+    return ngettext("%(count)d day ago", "%(count)d days ago", days) % {"count": days}
 
 
 @dataclass
@@ -471,59 +481,78 @@ class Item:
 
 def _appointment_item(due: Due, whose: str) -> Item:
     at, days = due.facts["at"], due.facts["days"]
-    when = "today" if days == 0 else _in_days(days)
-    lines = [f"It is on {_date(at.date())} at {time_of_day(at)}."]
+    when = _("today") if days == 0 else _in_days(days)
+    lines = [
+        _("It is on %(day)s at %(time)s.") % {"day": _date(at.date()), "time": time_of_day(at)}
+    ]
     if due.facts["missing"]:
-        lines.append("Still missing from “What to bring”: " + "; ".join(due.facts["missing"]) + ".")
+        lines.append(
+            _("Still missing from “What to bring”: %(missing)s.")
+            % {"missing": "; ".join(due.facts["missing"])}
+        )
     else:
-        lines.append("Everything on the “What to bring” list is ready.")
-    lines.append("Bring a notebook and pen, or someone to take notes.")
+        lines.append(_("Everything on the “What to bring” list is ready."))
+    lines.append(_("Bring a notebook and pen, or someone to take notes."))
     return Item(
-        f"{_cap(whose)} appointment is {when}",
+        _cap(_("%(whose)s appointment is %(when)s") % {"whose": whose, "when": when}),
         lines,
         _url("step_appointment", due.case_id),
-        "See the appointment and what to bring",
+        _("See the appointment and what to bring"),
     )
 
 
 def _start_by_item(due: Due, whose: str) -> Item:
     days = due.facts["days"]
-    when = "today" if days == 0 else _in_days(days)
+    when = _("today") if days == 0 else _in_days(days)
     return Item(
-        f"Book {whose} appointment: the start date is {when}",
+        _("Book %(whose)s appointment: the start date is %(when)s")
+        % {"whose": whose, "when": when},
         [
-            f"The first doctor planned to start on {_date(due.due_on)}, and no appointment "
-            "for the second opinion is booked yet.",
-            f"Ask the first doctor how long it is safe to wait, and book {whose} appointment.",
+            _(
+                "The first doctor planned to start on %(day)s, and no appointment "
+                "for the second opinion is booked yet."
+            )
+            % {"day": _date(due.due_on)},
+            _("Ask the first doctor how long it is safe to wait, and book %(whose)s appointment.")
+            % {"whose": whose},
         ],
         _url("step_appointment", due.case_id),
-        "Book the appointment",
+        _("Book the appointment"),
     )
 
 
 def _authority_item(due: Due, recipient: Recipient, first: str) -> Item:
     days = due.facts["days"]
     own = due.facts["holder_id"] == recipient.user_id
-    holder = "you" if own else due.facts["holder"]
-    whose = "Your" if own else f"{due.facts['holder']}'s"
+    holder = _("you") if own else due.facts["holder"]
+    # xgettext:no-python-format
+    whose = _("Your") if own else _("%(name)s's") % {"name": due.facts["holder"]}
     if days > 0:
-        headline = f"Renew the authority on file to act for {first}"
-        status = f"ends {_in_days(days)}, on {_date(due.due_on)}"
+        headline = _("Renew the authority on file to act for %(name)s") % {"name": first}
+        status = _("ends %(when)s, on %(day)s") % {"when": _in_days(days), "day": _date(due.due_on)}
     elif days == 0:
-        headline = f"The authority on file to act for {first} ends today"
-        status = f"ends today, {_date(due.due_on)}"
+        headline = _("The authority on file to act for %(name)s ends today") % {"name": first}
+        status = _("ends today, %(day)s") % {"day": _date(due.due_on)}
     else:
-        headline = f"The authority on file to act for {first} has ended"
-        status = f"ended on {_date(due.due_on)}"
+        headline = _("The authority on file to act for %(name)s has ended") % {"name": first}
+        status = _("ended on %(day)s") % {"day": _date(due.due_on)}
     return Item(
         headline,
         [
-            f"{whose} authority on file ({_lower_first(due.facts['authority'])}) {status}.",
-            f"Without it, hospitals and insurers may stop talking to {holder} or sending "
-            "records. Renew it, then change the date on the case.",
+            _("%(whose)s authority on file (%(authority)s) %(status)s.")
+            % {
+                "whose": whose,
+                "authority": _lower_first(str(due.facts["authority"])),
+                "status": status,
+            },
+            _(
+                "Without it, hospitals and insurers may stop talking to %(holder)s or sending "
+                "records. Renew it, then change the date on the case."
+            )
+            % {"holder": holder},
         ],
         _url("case_members", due.case_id),
-        "See the people with access",
+        _("See the people with access"),
     )
 
 
@@ -539,76 +568,106 @@ def _records_item(dues: list[Due], whose: str) -> Item:
         by_day[due.due_on].append(due)
 
     def records(count: int) -> str:
-        return f"{count} record" if count == 1 else f"{count} records"
+        return ngettext("%(count)d record", "%(count)d records", count) % {"count": count}
 
     if len(by_day) == 1:
         lines = [
-            f"{'It was' if n == 1 else 'They were'} asked for on {_date(dues[0].due_on)}, "
-            f"{_ago(dues[0].facts['days'])}."
+            ngettext(
+                "It was asked for on %(day)s, %(ago)s.",
+                "They were asked for on %(day)s, %(ago)s.",
+                n,
+            )
+            % {"day": _date(dues[0].due_on), "ago": _ago(dues[0].facts["days"])}
         ]
     else:
         lines = [
-            f"{_cap(records(len(same)))} asked for on {_date(day)}, {_ago(same[0].facts['days'])}."
+            _cap(
+                _("%(records)s asked for on %(day)s, %(ago)s.")
+                % {
+                    "records": records(len(same)),
+                    "day": _date(day),
+                    "ago": _ago(same[0].facts["days"]),
+                }
+            )
             for day, same in sorted(by_day.items())
         ]
-    them = "it" if n == 1 else "them"
     return Item(
-        f"{_cap(whose)} records: {n} not received yet",
+        _cap(_("%(whose)s records: %(count)d not received yet") % {"whose": whose, "count": n}),
         [
             *lines,
-            f"Call the place that holds {them} to check {them} is on the way."
+            _("Call the place that holds it to check it is on the way.")
             if n == 1
-            else "Call the places that hold them to check they are on the way.",
+            else _("Call the places that hold them to check they are on the way."),
         ],
         _url("records", dues[0].case_id),
-        "See the records",
+        _("See the records"),
     )
 
 
 def _approval_item(due: Due, what: str, whose: str) -> Item:
+    words = {"whose": whose, "what": what, "day": _date(due.due_on), "ago": _ago(due.facts["days"])}
     return Item(
-        f"Call about {whose} {what}",
+        _("Call about %(whose)s %(what)s") % words,
         [
-            f"The {what} was requested on {_date(due.due_on)}, {_ago(due.facts['days'])}, "
-            "and there is no decision yet.",
-            "Call to ask where it stands, and note the call on the case.",
+            _("The %(what)s was requested on %(day)s, %(ago)s, and there is no decision yet.")
+            % words,
+            _("Call to ask where it stands, and note the call on the case."),
         ],
         _url("step_insurance", due.case_id),
-        f"See the {what}",
+        _("See the %(what)s") % words,
     )
 
 
 def _letter_item(due: Due, whose: str) -> Item:
     """Before or after a request letter's 30 days. The place is not named: where
     someone is treated is health information (the records page names it)."""
-    sent_on, left = due.facts["sent_on"], due.facts["days_left"]
-    sent = f"A letter asking for {whose} records was sent on {_date(sent_on)}."
+    words = {
+        "whose": whose,
+        "Whose": _cap(whose),
+        "sent_on": _date(due.facts["sent_on"]),
+        "due": _date(due.due_on),
+        "extended": _date(due.due_on + _days(EXTENSION_DAYS)),
+    }
+    sent = _("A letter asking for %(whose)s records was sent on %(sent_on)s.") % words
+    left = due.facts["days_left"]
     if left >= 0:
-        when = "today" if left == 0 else _in_days(left)
+        words["when"] = _("today") if left == 0 else _in_days(left)
         return Item(
-            f"{_cap(whose)} records: the answer to a request letter is due {when}",
+            _("%(Whose)s records: the answer to a request letter is due %(when)s") % words,
             [
-                f"{sent} The place has until {_date(due.due_on)} to send the copies, "
-                "and some have not arrived yet.",
-                "If nothing comes by then, call their records office and ask when they "
-                "will send them.",
+                sent
+                + " "
+                + _(
+                    "The place has until %(due)s to send the copies, and some have not arrived yet."
+                )
+                % words,
+                _(
+                    "If nothing comes by then, call their records office and ask when they "
+                    "will send them."
+                ),
             ],
             _url("records", due.case_id),
-            "See the records and letters",
+            _("See the records and letters"),
         )
-    extended = due.due_on + _days(EXTENSION_DAYS)
     return Item(
-        f"{_cap(whose)} records: the 30 days to answer a request letter are up",
+        _("%(Whose)s records: the 30 days to answer a request letter are up") % words,
         [
-            f"{sent} The answer was due on {_date(due.due_on)}, and some records have not arrived.",
-            "Call the records office and ask when they will send the copies. They may "
-            f"take up to 30 more days, to {_date(extended)}, only if they told you in "
-            "writing within the first 30 days.",
-            "If there was no such notice, you can complain to the HHS Office for Civil "
-            "Rights. The records page says how.",
+            sent
+            + " "
+            + _("The answer was due on %(due)s, and some records have not arrived.") % words,
+            _(
+                "Call the records office and ask when they will send the copies. They may "
+                "take up to 30 more days, to %(extended)s, only if they told you in writing "
+                "within the first 30 days."
+            )
+            % words,
+            _(
+                "If there was no such notice, you can complain to the HHS Office for Civil "
+                "Rights. The records page says how."
+            ),
         ],
         _url("records", due.case_id),
-        "See the records and what to do",
+        _("See the records and what to do"),
     )
 
 
@@ -629,9 +688,9 @@ def items_for(recipient: Recipient, dues: Iterable[Due]) -> list[Item]:
                 items.append(None)  # the place of the records' item
             records.append(due)
         elif due.kind == K.REFERRAL_PENDING:
-            items.append(_approval_item(due, "referral", whose))
+            items.append(_approval_item(due, _("referral"), whose))
         elif due.kind == K.PRIOR_AUTH_PENDING:
-            items.append(_approval_item(due, "prior authorization", whose))
+            items.append(_approval_item(due, _("prior authorization"), whose))
         elif due.kind in (K.LETTER_DUE_SOON, K.LETTER_OVERDUE):
             items.append(_letter_item(due, whose))
     return [item or _records_item(records, whose) for item in items]
@@ -670,7 +729,10 @@ def compose(recipient: Recipient, dues: Iterable[Due]) -> EmailMultiAlternatives
     if len(items) == 1:
         subject = items[0].headline
     else:
-        subject = f"{len(items)} things to do for {whose} second opinion"
+        subject = _("%(count)d things to do for %(whose)s second opinion") % {
+            "count": len(items),
+            "whose": whose,
+        }
     unsubscribe = settings.SITE_URL + _unsubscribe_pattern().replace(
         "TOKEN", unsubscribe_token(recipient.case_id, recipient.user_id), 1
     )
@@ -684,7 +746,7 @@ def compose(recipient: Recipient, dues: Iterable[Due]) -> EmailMultiAlternatives
         "unsubscribe_url": unsubscribe,
     }
     message = EmailMultiAlternatives(
-        subject=f"Second Opinion: {subject}",
+        subject=_("Second Opinion: %(subject)s") % {"subject": subject},
         body=render_to_string("emails/reminders.txt", context),
         to=[recipient.email],
         headers={

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases import display, security
 from cases.models import Case, Invitation, Membership, Role
@@ -96,7 +97,8 @@ def send_invitation(request: HttpRequest, invitation: Invitation) -> None:
         "days": INVITATION_MAX_AGE.days,
     }
     send_mail(
-        subject=f"{inviter} invited you to help with a case on Second Opinion",
+        subject=_("%(inviter)s invited you to help with a case on Second Opinion")
+        % {"inviter": inviter},
         message=render_to_string("emails/invitation.txt", context),
         from_email=None,
         recipient_list=[invitation.email],
@@ -128,7 +130,7 @@ def _pending_locked(invitation: Invitation) -> Invitation:
     """
     current = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not current.is_pending:
-        raise SharingError("This invitation has already been accepted or cancelled.")
+        raise SharingError(_("This invitation has already been accepted or cancelled."))
     return current
 
 
@@ -170,9 +172,11 @@ def accept(invitation: Invitation, user: AbstractBaseUser) -> Membership:
         )
     if not email_matches(user, invitation.email):
         raise SharingError(
-            "This invitation was sent to a different email address. Nothing has been shared "
-            "with this account. Sign out, then sign in or create an account with the address "
-            "the invitation was sent to."
+            _(
+                "This invitation was sent to a different email address. Nothing has been shared "
+                "with this account. Sign out, then sign in or create an account with the address "
+                "the invitation was sent to."
+            )
         )
     membership, created = Membership.objects.get_or_create(
         case=invitation.case,
@@ -200,11 +204,13 @@ def check_can_change(membership: Membership, by: AbstractBaseUser) -> None:
     """The owner manages others; their own membership changes only by transfer or leaving."""
     if membership.user_id == by.pk:
         raise SharingError(
-            "You cannot change your own access here. To hand the case over, make someone "
-            "else the owner."
+            _(
+                "You cannot change your own access here. To hand the case over, make someone "
+                "else the owner."
+            )
         )
     if membership.is_owner and not _other_owners(membership):
-        raise SharingError("A case must always have an owner.")
+        raise SharingError(_("A case must always have an owner."))
 
 
 def remove(membership: Membership, by: AbstractBaseUser) -> None:
@@ -216,12 +222,12 @@ def remove(membership: Membership, by: AbstractBaseUser) -> None:
 def transfer_ownership(case: Case, *, from_user: AbstractBaseUser, to: Membership) -> None:
     """``to`` becomes the owner; the old owner stays on as an editor."""
     if to.user_id == from_user.pk:
-        raise SharingError("You are already the owner.")
+        raise SharingError(_("You are already the owner."))
     current = Membership.objects.select_for_update().get(case=case, user=from_user)
     # The page's copy of the new owner's membership may have been removed meanwhile.
     to = Membership.objects.select_for_update().filter(pk=to.pk, case=case).first()
     if to is None:
-        raise SharingError("This person no longer has access to the case.")
+        raise SharingError(_("This person no longer has access to the case."))
     to.role = Role.OWNER
     to.save(update_fields=["role"])
     current.role = Role.EDITOR
@@ -231,8 +237,10 @@ def transfer_ownership(case: Case, *, from_user: AbstractBaseUser, to: Membershi
 def check_can_leave(membership: Membership) -> None:
     if membership.is_owner and not _other_owners(membership):
         raise SharingError(
-            "You are the only owner of this case, so you cannot leave it. Make someone else "
-            "the owner first, or delete the case."
+            _(
+                "You are the only owner of this case, so you cannot leave it. Make someone else "
+                "the owner first, or delete the case."
+            )
         )
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import sessions
@@ -57,7 +58,7 @@ def signed_in_devices(request: HttpRequest) -> HttpResponse:
         form = ManageUserSessionsForm(request.POST, request=request)
         if form.is_valid():
             form.save(request)
-            messages.success(request, "You are now signed out everywhere else.")
+            messages.success(request, _("You are now signed out everywhere else."))
         return redirect("account_sessions")
     devices = sessions.signed_in_devices(request)
     return render(

@@ -8,6 +8,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.access import Need, get_case
@@ -28,9 +29,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
     form = NewCaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case = create_case(owner=request.user, **form.cleaned_data)
-        messages.success(request, f"Case created for {case.patient_name}.")
+        messages.success(request, _("Case created for %(name)s.") % {"name": case.patient_name})
         return redirect(case)
-    return render(request, "cases/case_form.html", {"form": form, "title": "Start a new case"})
+    return render(request, "cases/case_form.html", {"form": form, "title": _("Start a new case")})
 
 
 @require_safe
@@ -60,6 +61,6 @@ def _delete(request: HttpRequest, case: Case) -> HttpResponse:
         erase_case(case, by=request.user)
         # No name in the message: it waits in the session until shown, and nothing of a
         # deleted case may stay readable anywhere.
-        messages.success(request, "The case has been deleted, with its activity trail.")
+        messages.success(request, _("The case has been deleted, with its activity trail."))
         return redirect("dashboard")
     return render(request, "cases/case_delete.html", {"case": case})

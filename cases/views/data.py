@@ -17,6 +17,8 @@ from django.contrib.auth import logout
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import Need, get_case
@@ -58,16 +60,19 @@ def case_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             left_behind = sum(i.left_behind for i in imported)
-            again = (
-                " The people who had access to it have not been given access here: invite "
-                "them again from “Share or manage access”."
-                if left_behind
-                else ""
-            )
+            done = ngettext(
+                "The case has been imported.",
+                "%(count)d cases have been imported.",
+                len(imported),
+            ) % {"count": len(imported)}
+            if left_behind:
+                done = _(
+                    "%(done)s The people who had access to it have not been given access "
+                    "here: invite them again from “Share or manage access”."
+                ) % {"done": done}
+            messages.success(request, done)
             if len(imported) == 1:
-                messages.success(request, f"The case has been imported.{again}")
                 return redirect(imported[0].case)
-            messages.success(request, f"{len(imported)} cases have been imported.{again}")
             return redirect("dashboard")
     return render(
         request,
@@ -107,12 +112,14 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             form.add_error(
                 None,
-                "Something changed while you were choosing: the cases you alone own, or "
-                "the people in them, are not the same. Check your choices again.",
+                _(
+                    "Something changed while you were choosing: the cases you alone own, or "
+                    "the people in them, are not the same. Check your choices again."
+                ),
             )
         else:
             logout(request)
-            messages.success(request, "Your account has been deleted.")
+            messages.success(request, _("Your account has been deleted."))
             return redirect("account_login")
     member_only = (
         Membership.objects.filter(user=request.user)

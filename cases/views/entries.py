@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # (item id, what to focus on it), e.g. (12, "controls"); id 0 with "heading" is the list.
 Focus = tuple[int, str] | None
@@ -36,7 +38,7 @@ class Entry:
     # Set by a list's hooks: a status tag (text, css class), a flag, the edit link's words.
     tag: tuple[str, str] | None = None
     attention: bool = False
-    edit_text: str = "Edit"
+    edit_text: str = gettext_lazy("Edit")
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -62,7 +64,7 @@ def make_entries(
         Entry(
             obj=obj,
             label=label(obj),
-            name=name(obj) if name else f"‘{label(obj)}’",
+            name=name(obj) if name else _("‘%(label)s’") % {"label": label(obj)},
             dom_id=f"{prefix}-{obj.pk}",
             urls=urls(obj),
             cancel_url=f"{list_url}?item={obj.pk}",

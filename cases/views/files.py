@@ -11,6 +11,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import ratelimit
@@ -40,10 +41,14 @@ def file_add(request: HttpRequest, case_id: uuid.UUID, item_id: int) -> HttpResp
             form.add_error("files", exc)
     if form.errors:
         return screen.render(focus=(record.pk, "files-error"), failed_form=form, files_form=form)
-    names = ", ".join(f"‘{a.name}’" for a in made)
-    message = f"Attached {names} to ‘{record.name}’"
+    names = ", ".join(_("‘%(file)s’") % {"file": a.name} for a in made)
     if offers_received(record):
-        message += ". If this is the record itself, you can mark it received"
+        message = _(
+            "Attached %(files)s to ‘%(record)s’. "
+            "If this is the record itself, you can mark it received"
+        ) % {"files": names, "record": record.name}
+    else:
+        message = _("Attached %(files)s to ‘%(record)s’") % {"files": names, "record": record.name}
     return screen.saved(message, record, focus=(record.pk, "files"))
 
 
@@ -94,6 +99,8 @@ def file_remove(request: HttpRequest, case_id: uuid.UUID, file_id: int) -> HttpR
         name = attachment.name
         attachment.delete()
         return screen.saved(
-            f"Removed ‘{name}’ from ‘{record.name}’", record, focus=(record.pk, "files")
+            _("Removed ‘%(file)s’ from ‘%(record)s’") % {"file": name, "record": record.name},
+            record,
+            focus=(record.pk, "files"),
         )
     return screen.render(focus=(record.pk, "file-confirm"), removing_file=attachment)

@@ -13,9 +13,12 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import Need, get_case, get_in_case
+from cases.display import date_text
 from cases.forms.roadmap import CallForm
 from cases.htmx import saved
 from cases.models import Case, InsuranceCall, Opinion
@@ -23,7 +26,7 @@ from cases.views.entries import Entry, Focus, focus_after_cancel, make_entries
 from cases.views.roadmap import step_page
 
 TEMPLATE = "cases/steps/insurance.html"
-REMOVE_HINT = (
+REMOVE_HINT = gettext_lazy(
     "The reference number may be needed if the insurer later disagrees about what they told you."
 )
 
@@ -38,12 +41,12 @@ def _entries(
 
     entries = make_entries(
         opinion.calls.all(),
-        label=lambda call: f"{call.called_on:%-d %B %Y}",
-        name=lambda call: f"the call on {call.called_on:%-d %B %Y}",
+        label=lambda call: date_text(call.called_on),
+        name=lambda call: _("the call on %(date)s") % {"date": date_text(call.called_on)},
         prefix="call",
         urls=urls,
         list_url=reverse("step_insurance", kwargs={"case_id": case.pk}),
-        list_name="the log",
+        list_name=_("the log"),
         focus=focus,
         removing=removing,
     )
@@ -103,7 +106,7 @@ def call_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         return _page(request, case, form=form)
     form.instance.opinion = case.current_opinion()
     form.save()
-    return _saved(request, case, "Call added to the log.")
+    return _saved(request, case, _("Call added to the log."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,5 +116,5 @@ def call_delete(request: HttpRequest, case_id: uuid.UUID, call_id: int) -> HttpR
     call = get_in_case(case, case.current_opinion().calls.all(), call_id)
     if request.method == "POST":
         call.delete()
-        return _saved(request, case, "Call removed from the log.")
+        return _saved(request, case, _("Call removed from the log."))
     return _page(request, case, focus=(call.pk, "confirm"), removing=call)

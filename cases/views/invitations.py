@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from cases.models import Membership
@@ -22,30 +24,38 @@ from cases.services.sharing import BadInvitationLink, LinkProblem, SharingError,
 
 PROBLEMS = {
     LinkProblem.INVALID: (
-        "This invitation link does not work",
-        "The link may be incomplete. Check that you copied all of it from the email, or ask "
-        "the person who invited you to send it again.",
+        gettext_lazy("This invitation link does not work"),
+        gettext_lazy(
+            "The link may be incomplete. Check that you copied all of it from the email, or ask "
+            "the person who invited you to send it again."
+        ),
         404,
     ),
     LinkProblem.EXPIRED: (
-        "This invitation has expired",
-        "Invitation links work for 7 days. Ask the person who invited you to send it again.",
+        gettext_lazy("This invitation has expired"),
+        gettext_lazy(
+            "Invitation links work for 7 days. Ask the person who invited you to send it again."
+        ),
         410,
     ),
     LinkProblem.REPLACED: (
-        "This invitation link has been replaced",
-        "A newer invitation was sent. Use the link in the most recent email.",
+        gettext_lazy("This invitation link has been replaced"),
+        gettext_lazy("A newer invitation was sent. Use the link in the most recent email."),
         410,
     ),
     LinkProblem.USED: (
-        "This invitation has already been used",
-        "Each invitation link works once. If it was you who accepted it, sign in to see the "
-        "case under Your cases.",
+        gettext_lazy("This invitation has already been used"),
+        gettext_lazy(
+            "Each invitation link works once. If it was you who accepted it, sign in to see the "
+            "case under Your cases."
+        ),
         410,
     ),
     LinkProblem.CANCELLED: (
-        "This invitation was cancelled",
-        "Ask the person who invited you if they still want to share the case with you.",
+        gettext_lazy("This invitation was cancelled"),
+        gettext_lazy(
+            "Ask the person who invited you if they still want to share the case with you."
+        ),
         410,
     ),
 }
@@ -98,11 +108,12 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "cases/sharing/invitation_problem.html",
-            {"title": "This invitation is for someone else", "body": str(exc)},
+            {"title": _("This invitation is for someone else"), "body": str(exc)},
             status=403,
         )
     messages.success(
         request,
-        f"You now have access to this case as {membership.get_role_display().lower()}.",
+        _("You now have access to this case as %(role)s.")
+        % {"role": membership.get_role_display().lower()},
     )
     return redirect(membership.case)

@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import Need, get_case, get_in_case
@@ -135,7 +136,9 @@ def item_add(request: HttpRequest, case_id: uuid.UUID, items: str) -> HttpRespon
     item = form.save(commit=False)
     setattr(item, "opinion" if spec.on_opinion else "case", screen.owner)
     append(item, spec.siblings(screen.owner))
-    return screen.saved(f"Added ‘{spec.label(item)}’", item, focus=(item.pk, "title"))
+    return screen.saved(
+        _("Added ‘%(item)s’") % {"item": spec.label(item)}, item, focus=(item.pk, "title")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -151,7 +154,9 @@ def item_edit(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: int
     form = spec.edit_form(request.POST or None, instance=item, prefix=f"{spec.item}-{item.pk}")
     form.fields[spec.label_field].widget.attrs["data-focus"] = True
     if request.method == "POST" and form.is_valid() and form.save_guarded():
-        return screen.saved(f"Saved ‘{spec.label(item)}’", item, focus=(item.pk, "controls"))
+        return screen.saved(
+            _("Saved ‘%(item)s’") % {"item": spec.label(item)}, item, focus=(item.pk, "controls")
+        )
     failed = form if form.errors else None
     return screen.render(editing=item, edit_form=form, failed_form=failed)
 
@@ -162,12 +167,17 @@ def item_move(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: int
     item = screen.get(item_id)
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
-        return HttpResponseBadRequest("Choose “Move up” or “Move down”.")
+        return HttpResponseBadRequest(_("Choose “Move up” or “Move down”."))
     label = screen.spec.label(item)
     if move(item, screen.spec.siblings(screen.owner), direction):
-        message = f"Moved ‘{label}’ {direction}"
+        if direction == "up":
+            message = _("Moved ‘%(item)s’ up") % {"item": label}
+        else:
+            message = _("Moved ‘%(item)s’ down") % {"item": label}
+    elif direction == "up":
+        message = _("‘%(item)s’ is already at the top") % {"item": label}
     else:
-        message = f"‘{label}’ is already at the {'top' if direction == 'up' else 'bottom'}"
+        message = _("‘%(item)s’ is already at the bottom") % {"item": label}
     return screen.saved(message, item, focus=(item.pk, f"move-{direction}"))
 
 
@@ -179,7 +189,7 @@ def item_remove(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: i
     if request.method == "POST":
         label = screen.spec.label(item)
         item.delete()
-        return screen.saved(f"Removed ‘{label}’", focus=(0, "heading"))
+        return screen.saved(_("Removed ‘%(item)s’") % {"item": label}, focus=(0, "heading"))
     return screen.render(focus=(item.pk, "confirm"), removing=item)
 
 

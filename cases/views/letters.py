@@ -15,11 +15,13 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cases import ratelimit
 from cases.access import Need, get_case, get_in_case
 from cases.audit import record_letter_download
+from cases.display import date_text
 from cases.forms.letters import LetterSentForm, LetterStartForm
 from cases.models import Case, RecordRequest
 from cases.pdf import render_pdf
@@ -54,7 +56,7 @@ def letter_create(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     form = LetterStartForm(request.POST)
     records_url = reverse("records", args=[case.pk])
     if not form.is_valid():
-        messages.error(request, "Choose a place from the list to write to.")
+        messages.error(request, _("Choose a place from the list to write to."))
         return redirect(records_url)
     try:
         letter = start_letter(case.current_opinion(), form.cleaned_data["source"])
@@ -95,7 +97,10 @@ def letter_sent(request: HttpRequest, case_id: uuid.UUID, letter_id: int) -> Htt
     clock = letter.request.clock(timezone.localdate())
     messages.success(
         request,
-        f"Marked as sent on {letter.request.sent_on:%-d %B %Y}. "
-        f"The answer is due by {clock.deadline:%-d %B %Y}.",
+        _("Marked as sent on %(sent)s. The answer is due by %(due)s.")
+        % {
+            "sent": date_text(letter.request.sent_on),
+            "due": date_text(clock.deadline),
+        },
     )
     return redirect("letter_detail", case_id=case.pk, letter_id=letter.request.pk)

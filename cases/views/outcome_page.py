@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import Need, get_case, get_in_case
@@ -48,7 +49,7 @@ def _context(
         prefix="action",
         urls=urls,
         list_url=_url(case, opinion),
-        list_name="the things to do",
+        list_name=_("the things to do"),
         focus=focus,
         removing=removing,
     )
@@ -87,8 +88,11 @@ def outcome(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpRe
     if request.method == "POST" and form.is_valid() and form.save_guarded():
         messages.success(
             request,
-            f"Saved what the {opinion.ordinal.lower()} opinion said. "
-            "Add anything you need to do next, then compare the opinions.",
+            _(
+                "Saved what the %(ordinal)s opinion said. "
+                "Add anything you need to do next, then compare the opinions."
+            )
+            % {"ordinal": opinion.ordinal.lower()},
         )
         return redirect(_url(case, opinion))
     return _page(request, case, opinion, form=form, focus=focus_after_cancel(request))
@@ -103,7 +107,7 @@ def action_add(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> Htt
         return _page(request, case, opinion, action_form=action_form)
     action_form.instance.opinion = opinion
     action_form.save()
-    return _actions_saved(request, case, opinion, "Follow-up action added.")
+    return _actions_saved(request, case, opinion, _("Follow-up action added."))
 
 
 @require_POST
@@ -114,10 +118,10 @@ def action_done(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> Htt
     # before someone else ticked the same action leaves it done instead of undoing theirs.
     wanted = request.POST.get("done")
     if wanted not in ("yes", "no"):
-        return HttpResponseBadRequest("Choose “Mark as done” or “Mark as not done”.")
+        return HttpResponseBadRequest(_("Choose “Mark as done” or “Mark as not done”."))
     action.done = wanted == "yes"
     action.save(update_fields=["done"])
-    message = "Marked as done." if action.done else "Marked as not done."
+    message = _("Marked as done.") if action.done else _("Marked as not done.")
     return _actions_saved(request, case, action.opinion, message)
 
 
@@ -128,5 +132,5 @@ def action_remove(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> H
     action = get_in_case(case, FollowUpAction.objects.select_related("opinion"), action_id)
     if request.method == "POST":
         action.delete()
-        return _actions_saved(request, case, action.opinion, "Follow-up action removed.")
+        return _actions_saved(request, case, action.opinion, _("Follow-up action removed."))
     return _page(request, case, action.opinion, focus=(action.pk, "confirm"), removing=action)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import display, ratelimit
@@ -68,19 +69,24 @@ def _panel_links(
     outcome_url = _url("opinion_outcome", case, opinion_id=opinion.pk)
     decide_url = _url("opinion_decide", case, opinion_id=opinion.pk)
     if case.membership.can_edit and stage in (Stage.SEEKING, Stage.BOOKED):
-        primary = ("Record what the specialist said", outcome_url)
+        primary = (_("Record what the specialist said"), outcome_url)
     elif case.membership.can_edit and stage == Stage.RECEIVED:
-        primary = ("Decide what to do next", decide_url)
-        links.append(("Change what the specialist said", outcome_url))
+        primary = (_("Decide what to do next"), decide_url)
+        links.append((_("Change what the specialist said"), outcome_url))
     elif case.membership.can_edit:
-        links.append(("Change what the specialist said", outcome_url))
-        links.append(("Change the decision", decide_url))
+        links.append((_("Change what the specialist said"), outcome_url))
+        links.append((_("Change the decision"), decide_url))
     if opinion.result or any(o.result for o in earlier):
-        links.insert(0, ("Compare the opinions side by side", _url("opinion_compare", case)))
+        links.insert(0, (_("Compare the opinions side by side"), _url("opinion_compare", case)))
     if opinion.decision or any(o.decision for o in earlier):
         paper = _paper(request)
         summary_url = f"{_url('decision_summary', case)}?paper={paper}"
-        links.append((f"Download the decision summary (PDF, {PAPER_SIZES[paper]})", summary_url))
+        links.append(
+            (
+                _("Download the decision summary (PDF, %(paper)s)") % {"paper": PAPER_SIZES[paper]},
+                summary_url,
+            )
+        )
     return primary, links
 
 
@@ -129,7 +135,7 @@ def decide(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpRes
     case = get_case(request, case_id, Need.EDIT)
     opinion = get_in_case(case, Opinion.objects.all(), opinion_id)
     if not opinion.result:
-        messages.info(request, "Record what the specialist said first, then decide.")
+        messages.info(request, _("Record what the specialist said first, then decide."))
         return redirect(_url("opinion_outcome", case, opinion_id=opinion.pk))
     # Once a further opinion has started from this one, the decision stands: changing it
     # would leave that opinion orphaned, and deciding again must not start another.
@@ -156,12 +162,12 @@ def _save_decision(form: DecisionForm) -> str | None:
         if decided is None:
             return None
         if decided.decision != Decision.THIRD:
-            return "Decision saved."
+            return _("Decision saved.")
         started = start_next_opinion(decided)
-    return (
-        f"Decision saved. The {started.ordinal.lower()} opinion has started: "
+    return _(
+        "Decision saved. The %(ordinal)s opinion has started: "
         "your records and questions are copied, and steps 2 to 4 begin again."
-    )
+    ) % {"ordinal": started.ordinal.lower()}
 
 
 @require_safe

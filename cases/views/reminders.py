@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -30,9 +31,9 @@ def reminder_settings(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         membership.choose_reminders(on)
         messages.success(
             request,
-            "You will get email reminders about this case."
+            _("You will get email reminders about this case.")
             if on
-            else "You will not get email reminders about this case.",
+            else _("You will not get email reminders about this case."),
         )
         return redirect(case)
     context = {"case": case, "form": form, "membership": membership}
@@ -52,9 +53,11 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             request,
             "cases/sharing/invitation_problem.html",
             {
-                "title": "This link does not work",
-                "body": "The link may be incomplete, or you no longer have access to the "
-                "case. Sign in to change your email reminders from the case.",
+                "title": _("This link does not work"),
+                "body": _(
+                    "The link may be incomplete, or you no longer have access to the "
+                    "case. Sign in to change your email reminders from the case."
+                ),
             },
             status=404,
         )

@@ -10,11 +10,12 @@ from __future__ import annotations
 from django import forms
 from django.db import models
 from django.http import Http404, HttpRequest, QueryDict
+from django.utils.translation import gettext_lazy
 
 from cases.audit import was_removed
 from cases.models import Case
 
-MESSAGE = (
+MESSAGE = gettext_lazy(
     "Someone else removed this while you were editing it. What you typed is in the form "
     "below: add it again if it is still needed."
 )

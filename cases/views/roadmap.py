@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from cases import calendar
@@ -16,9 +17,9 @@ from cases.models import Case, Opinion
 from cases.sections import section_views
 
 STEP_TITLES = {
-    "step_inform": (1, "Inform your primary provider"),
-    "step_insurance": (2, "Check insurance and referral"),
-    "step_appointment": (4, "Schedule the appointment"),
+    "step_inform": (1, gettext_lazy("Inform your primary provider")),
+    "step_insurance": (2, gettext_lazy("Check insurance and referral")),
+    "step_appointment": (4, gettext_lazy("Schedule the appointment")),
 }
 
 

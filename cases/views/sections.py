@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.access import Need, get_case
@@ -47,7 +48,7 @@ def _saved(request: HttpRequest, spec: Section, case: Case, obj: Case | Opinion)
         context.update(overview_context(case), with_overview=True)
     return saved(
         request,
-        message=f"{sv.title} saved.",
+        message=_("%(section)s saved.") % {"section": sv.title},
         redirect_to=sv.host_url,
         template=TEMPLATE,
         partial="section-saved",

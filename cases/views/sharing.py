@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import ratelimit
@@ -66,7 +67,9 @@ def invite(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         if refused := _invitation_limit(request, case):
             return refused
         sharing.invite(request, case, **form.cleaned_data)
-        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        messages.success(
+            request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+        )
         return redirect("case_members", case_id=case.pk)
     return render(request, "cases/sharing/invite.html", {"case": case, "form": form})
 
@@ -110,7 +113,8 @@ def invitation_resend(request: HttpRequest, case_id: uuid.UUID, invitation_id: i
     return _after_invitation_change(
         request,
         case,
-        f"Invitation sent again to {invitation.email}. The earlier link no longer works.",
+        _("Invitation sent again to %(email)s. The earlier link no longer works.")
+        % {"email": invitation.email},
     )
 
 
@@ -124,7 +128,10 @@ def invitation_cancel(request: HttpRequest, case_id: uuid.UUID, invitation_id: i
         messages.error(request, str(exc))
         return redirect("case_members", case_id=case.pk)
     return _after_invitation_change(
-        request, case, f"Invitation to {invitation.email} cancelled. The link no longer works."
+        request,
+        case,
+        _("Invitation to %(email)s cancelled. The link no longer works.")
+        % {"email": invitation.email},
     )
 
 
@@ -148,7 +155,9 @@ def member_role(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> Htt
     form = RoleForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid() and form.save_guarded():
         messages.success(
-            request, f"{display_name(member.user)} is now {member.get_role_display().lower()}."
+            request,
+            _("%(name)s is now %(role)s.")
+            % {"name": display_name(member.user), "role": member.get_role_display().lower()},
         )
         return redirect("case_members", case_id=case.pk)
     context = {"case": case, "member": member, "form": form, "name": display_name(member.user)}
@@ -165,17 +174,19 @@ def member_remove(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> H
             sharing.remove(member, request.user)
         except SharingError as exc:
             return _refuse(request, case, exc)
-        messages.success(request, f"{name} no longer has access to this case.")
+        messages.success(request, _("%(name)s no longer has access to this case.") % {"name": name})
         return redirect("case_members", case_id=case.pk)
     return render(
         request,
         "cases/sharing/confirm.html",
         {
             "case": case,
-            "title": f"Remove {name} from this case?",
-            "body": f"{name} will no longer be able to see this case. "
-            "You can invite them again later.",
-            "button": f"Yes, remove {name}",
+            "title": _("Remove %(name)s from this case?") % {"name": name},
+            "body": _(
+                "%(name)s will no longer be able to see this case. You can invite them again later."
+            )
+            % {"name": name},
+            "button": _("Yes, remove %(name)s") % {"name": name},
             "warning": True,
         },
     )
@@ -198,17 +209,22 @@ def _transfer(request: HttpRequest, case: Case, member: Membership) -> HttpRespo
             sharing.transfer_ownership(case, from_user=request.user, to=member)
         except SharingError as exc:
             return _refuse(request, case, exc)
-        messages.success(request, f"{name} is now the owner. You can still edit the case.")
+        messages.success(
+            request, _("%(name)s is now the owner. You can still edit the case.") % {"name": name}
+        )
         return redirect("case_members", case_id=case.pk)
     return render(
         request,
         "cases/sharing/confirm.html",
         {
             "case": case,
-            "title": f"Make {name} the owner of this case?",
-            "body": f"{name} will decide who has access and can delete the case. "
-            "You will stay on as an editor.",
-            "button": f"Yes, make {name} the owner",
+            "title": _("Make %(name)s the owner of this case?") % {"name": name},
+            "body": _(
+                "%(name)s will decide who has access and can delete the case. "
+                "You will stay on as an editor."
+            )
+            % {"name": name},
+            "button": _("Yes, make %(name)s the owner") % {"name": name},
             "warning": False,
         },
     )
@@ -217,7 +233,7 @@ def _transfer(request: HttpRequest, case: Case, member: Membership) -> HttpRespo
 def _authority(request: HttpRequest, case: Case, member: Membership, own: bool) -> HttpResponse:
     form = AuthorityForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid() and form.save_guarded():
-        messages.success(request, "Authority on file saved.")
+        messages.success(request, _("Authority on file saved."))
         return redirect("case_members", case_id=case.pk)
     context = {"case": case, "member": member, "form": form, "own": own}
     context["name"] = display_name(member.user)
@@ -246,7 +262,9 @@ def leave(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             sharing.leave(case.membership)
         except SharingError as exc:
             return _refuse(request, case, exc)
-        messages.success(request, f"You have left the case for {case.patient_name}.")
+        messages.success(
+            request, _("You have left the case for %(name)s.") % {"name": case.patient_name}
+        )
         return redirect("dashboard")
     try:
         sharing.check_can_leave(case.membership)
@@ -258,9 +276,11 @@ def leave(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "cases/sharing/confirm.html",
         {
             "case": case,
-            "title": "Leave this case?",
-            "body": "You will no longer be able to see this case. The owner can invite you again.",
-            "button": "Yes, leave this case",
+            "title": _("Leave this case?"),
+            "body": _(
+                "You will no longer be able to see this case. The owner can invite you again."
+            ),
+            "button": _("Yes, leave this case"),
             "warning": True,
             "blocked": blocked,
         },
