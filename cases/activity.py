@@ -77,7 +77,7 @@ def describe_page(entries: list[LogEntry]) -> list[Activity]:
 Described = str | tuple[str, list[str]]
 
 
-def describe(entry: LogEntry, users: dict[int, Any]) -> Described:
+def describe(entry: LogEntry, users: dict[Any, Any]) -> Described:
     model = entry.content_type.model_class()
     who = display_name(entry.actor)
     data = entry.additional_data or {}
@@ -181,6 +181,8 @@ def _describe_update(
             field = model._meta.get_field(field_name)
         except FieldDoesNotExist:  # a field since removed from the model
             continue
+        if not isinstance(field, models.Field):  # a reverse relation: never in a diff
+            continue
         label = _label(field)
         subject = f"{owner} {label}{where}"
         heading = label[:1].upper() + label[1:]
@@ -231,6 +233,7 @@ def _value(model: type[models.Model], field_name: str, raw: Any) -> str:
     if _blank(raw):
         return "nothing"
     field = model._meta.get_field(field_name)
+    assert isinstance(field, models.Field), f"{field_name} is a column, not a relation"
     raw = str(raw)
     if field.choices:
         label = str(dict(field.flatchoices).get(raw, raw))

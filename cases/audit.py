@@ -86,7 +86,7 @@ def register() -> None:
             continue
         # auditlog asks each instance for get_additional_data(); giving it here keeps the
         # whole trail's wiring in this module instead of spreading it over the models.
-        model.get_additional_data = _additional_data
+        model.get_additional_data = _additional_data  # type: ignore[union-attr]  # a new hook
         auditlog.register(model, exclude_fields=_ALWAYS_EXCLUDED + extra_excludes.get(model, []))
 
 

@@ -7,10 +7,10 @@ from django.core import checks
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import Error, Tags, Warning
 
 
-@register(Tags.security)
+@checks.register(Tags.security)
 def mfa_keys_are_valid(app_configs, **kwargs) -> list[Error]:
     from cryptography.fernet import Fernet
 
@@ -31,7 +31,7 @@ def mfa_keys_are_valid(app_configs, **kwargs) -> list[Error]:
     return []
 
 
-@register(Tags.security, deploy=True)
+@checks.register(Tags.security, deploy=True)
 def accounts_deploy(app_configs, **kwargs) -> list[Warning]:
     from cases.mfa import configured_keys
 

@@ -141,7 +141,7 @@ ROWS: list[RowSpec] = [
 ]
 
 
-AGREED_BY_RESULT = {
+AGREED_BY_RESULT: dict[str, tuple[str, ...]] = {
     Result.CONFIRMATION: ("diagnosis", "treatment"),
     Result.ADJUSTMENT: ("diagnosis",),
 }

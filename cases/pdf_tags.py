@@ -96,7 +96,8 @@ class _Repair:
     # Joining page fragments
 
     def _join(self, element: pydyf.Dictionary) -> None:
-        kids, id_map = list(element["K"]), {}
+        kids = list(element["K"])
+        id_map: dict[str, pydyf.String] = {}
         if element["S"] == "/Table":
             kids, id_map = self._table_groups(kids)
         kept: list[Any] = []

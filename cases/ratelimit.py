@@ -97,7 +97,7 @@ def limit(request: HttpRequest, refusal: Refusal, **keys: object) -> HttpRespons
     ``limit(request, INVITATIONS, invitation_user=user.pk, invitation_case=case.pk)``.
     When a later limit refuses, the uses already counted are given back.
     """
-    counted = []
+    counted: list[tuple[str, object]] = []
     for name, key in keys.items():
         allowed, wait = _count(name, key)
         if not allowed:

@@ -46,7 +46,7 @@ class Section:
         return opinion or case.current_opinion()
 
     def fields(self) -> list[str]:
-        return [f for f in self.form_class._meta.fields if f in self.form_class.base_fields]
+        return [f for f in self.form_class._meta.fields or () if f in self.form_class.base_fields]
 
 
 def money(value: Decimal | None) -> str:

@@ -31,7 +31,7 @@ class DatabaseCache(DjangoDatabaseCache):
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         qn = connection.ops.quote_name
-        table = qn(self._table)
+        table = qn(self.cache_model_class._meta.db_table)
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         with transaction.atomic(using=db), connection.cursor() as cursor:
             cursor.execute(

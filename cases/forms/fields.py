@@ -6,8 +6,9 @@ One home, so a date reads the same way and fails with the same words on every sc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.utils import timezone
@@ -65,7 +66,7 @@ class MoneyField(forms.DecimalField):
         self.error_messages.setdefault("max_digits", too_big)
         self.error_messages.setdefault("max_whole_digits", too_big)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: int
         if isinstance(value, str):
             value = value.strip().replace("$", "").replace(",", "").replace(" ", "")
         return super().to_python(value)
@@ -111,3 +112,15 @@ def _case_of(instance: Any) -> Any:
     if hasattr(instance, "relationship"):
         return instance
     return getattr(instance, "case", None)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """One of the form's fields that offers choices, typed as such for its ``choices``."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} offers no choices"
+    return field
+
+
+def choices_of(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
+    """The pairs a choice field offers: Django keeps them as a list, whatever it was given."""
+    return list(cast("Iterable[tuple[Any, Any]]", field.choices))

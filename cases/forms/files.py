@@ -26,7 +26,9 @@ MAX_FILES_AT_ONCE = 20
 
 
 class AttachForm(forms.Form):
-    files = MultipleFileField(
+    # A declared field, which the form's metaclass takes out of the class: no clash
+    # with BaseForm.files (the uploaded data) at run time, only in the stubs.
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Attach files",
         help_text=(
             f"PDF, JPEG, PNG, HEIC photo or ZIP (for example the DICOM folder from a disc), "

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.concurrency import GuardedModelForm
-from cases.forms.fields import DATE_ERRORS, DateInput, MoneyField, not_in_future
+from cases.forms.fields import DATE_ERRORS, DateInput, MoneyField, choice_field, not_in_future
 from cases.models import Decision, FollowUpAction, Opinion, Question, Result
 from cases.models.case import Urgency
 
@@ -72,10 +72,10 @@ class OutcomeForm(GuardedModelForm):
         super().__init__(*args, **kwargs)
         # Only the three results, no empty radio; the field itself is optional on the model
         # because an opinion starts without an outcome.
-        self.fields["result"].choices = Result.choices
+        choice_field(self, "result").choices = Result.choices
         self.fields["result"].required = True
         self.fields["result"].error_messages["required"] = "Select what the specialist concluded"
-        self.fields["outcome_urgency"].choices = Urgency.choices
+        choice_field(self, "outcome_urgency").choices = Urgency.choices
         self.questions = list(questions)
         for question in self.questions:
             name = self.answer_name(question)
@@ -100,7 +100,7 @@ class OutcomeForm(GuardedModelForm):
         return [self[self.answer_name(q)] for q in self.questions]
 
     def outcome_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self._meta.fields]
+        return [self[name] for name in self.guarded_fields]
 
     def clean_outcome_on(self):
         return not_in_future(
@@ -119,7 +119,7 @@ class OutcomeForm(GuardedModelForm):
                 self.questions
             ):
                 self.conflict = {f"Answer to “{q.text}”": q.answer or "(empty)" for q in current}
-                data = self.data.copy()
+                data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
                 data[self.add_prefix("answers_version")] = now
                 self.data = data
                 self.add_error(None, self.conflict_message)
@@ -127,6 +127,7 @@ class OutcomeForm(GuardedModelForm):
             opinion = super().save_guarded()
             if opinion is None:
                 return None
+            assert isinstance(opinion, Opinion)
             for question in current:
                 question.answer = self.cleaned_data.get(self.answer_name(question), "")
             Question.objects.bulk_update(current, ["answer"])
@@ -171,7 +172,7 @@ class DecisionForm(GuardedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = Decision.choices
+        choice_field(self, "decision").choices = Decision.choices
         self.fields["decision"].required = True
         self.fields["decision"].error_messages["required"] = "Select what you will do next"
         self.fields["decided_on"].required = True

@@ -16,6 +16,8 @@ from cases.forms.fields import (
     DateTimeInput,
     ForThePatient,
     MoneyField,
+    choice_field,
+    choices_of,
     not_in_future,
 )
 from cases.models import Case, InformChoice, InsuranceCall, Opinion
@@ -24,8 +26,8 @@ from cases.models import Case, InformChoice, InsuranceCall, Opinion
 def _no_blank_choice(form: forms.BaseForm, *names: str) -> None:
     """Radio lists read better without Django's dashed blank option."""
     for name in names:
-        choices = form.fields[name].choices
-        form.fields[name].choices = [c for c in choices if c[0] or c[1] != "---------"]
+        field = choice_field(form, name)
+        field.choices = [c for c in choices_of(field) if c[0] or c[1] != "---------"]
 
 
 # Step 1 ---------------------------------------------------------------------------
@@ -65,7 +67,8 @@ class InformForm(GuardedModelForm):
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("informed_on") and data.get("inform_choice") != InformChoice.TOLD:
             self.add_error(
                 "inform_choice", "You gave a date you told them: choose “I have told them”"
@@ -143,7 +146,8 @@ class ReferralForm(ForThePatient, GuardedModelForm):
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         asked, decided = data.get("referral_requested_on"), data.get("referral_decided_on")
         if asked and decided and decided < asked:
             self.add_error(
@@ -243,7 +247,9 @@ class AppointmentForm(ForThePatient, GuardedModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["appointment_at"].input_formats = DATETIME_INPUT_FORMATS
+        appointment_at = self.fields["appointment_at"]
+        assert isinstance(appointment_at, forms.DateTimeField)
+        appointment_at.input_formats = DATETIME_INPUT_FORMATS
         _no_blank_choice(self, "appointment_mode", "records_arrived")
 
     def clean_appointment_at(self) -> dt.datetime | None:

@@ -7,7 +7,10 @@ from django.conf import settings
 from django.db import models, transaction
 
 if TYPE_CHECKING:
+    from cases.services.letters import Source
+
     from .opinion import Opinion
+    from .sharing import Membership
 
 
 class Relationship(models.TextChoices):
@@ -133,6 +136,14 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CaseQuerySet.as_manager()
+
+    # Not columns: set on an instance for one request. ``cases.access.get_case`` sets
+    # the viewer's membership; the dashboard sets the rest on the cases it lists.
+    membership: Membership
+    my_role_label: str
+    opinion: Opinion
+    next_step: str
+    letter_clocks: list[Source]
 
     class Meta:
         ordering = ["patient_name", "-created_at"]
