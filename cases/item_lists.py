@@ -22,6 +22,7 @@ from cases.concurrency import GuardedModelForm
 from cases.forms import lists as list_forms
 from cases.models import Case, Medication, Opinion, Question, RecordItem
 from cases.models.items import FOLLOW_UP_AFTER_DAYS, RecordStatus
+from cases.models.querysets import InCaseQuerySet
 from cases.services import letters
 from cases.services.lists import StatusChangedMeanwhile, change_record_status, unused_suggestions
 
@@ -95,7 +96,7 @@ class ItemList:
     def owner(self, case: Case) -> Case | Opinion:
         return case.current_opinion() if self.on_opinion else case
 
-    def siblings(self, owner: Case | Opinion) -> models.QuerySet:
+    def siblings(self, owner: Case | Opinion) -> InCaseQuerySet[Any]:
         return getattr(owner, self.key).all()
 
     def make_add_form(

@@ -129,6 +129,7 @@ def letter_warnings(
     out = []
     for source in running_clocks(records, letters, today):
         clock = source.clock
+        assert clock is not None  # running_clocks keeps the places with one
         if clock.overdue:
             message = (
                 f"The records request to {source.name} was due by {date_text(clock.deadline)} "

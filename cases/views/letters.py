@@ -34,7 +34,7 @@ def _letter(request: HttpRequest, case: Case, letter_id: int) -> Letter:
 def _page(request: HttpRequest, case: Case, letter: Letter, form: LetterSentForm | None):
     can_edit = case.membership.can_edit
     if can_edit and form is None:
-        initial = {"sent_on": letter.request.sent_on or timezone.localdate()}
+        initial: dict[str, object] = {"sent_on": letter.request.sent_on or timezone.localdate()}
         if letter.request.sent_how:
             initial["sent_how"] = letter.request.sent_how
         form = LetterSentForm(initial=initial)
@@ -93,6 +93,7 @@ def letter_sent(request: HttpRequest, case_id: uuid.UUID, letter_id: int) -> Htt
         return _page(request, case, letter, form)
     mark_sent(letter.request, form.cleaned_data["sent_on"], form.cleaned_data["sent_how"])
     clock = letter.request.clock(timezone.localdate())
+    assert clock is not None  # marked as sent just now
     messages.success(
         request,
         f"Marked as sent on {letter.request.sent_on:%-d %B %Y}. "

@@ -20,7 +20,7 @@ from cases.audit import record_bundle_download, record_packet_download
 from cases.models import Case, Opinion
 from cases.pdf import render_pdf
 from cases.services.bundle import BundleTooBig, build_bundle, check_size
-from cases.services.packet import PAPER_SIZES, Packet, build_packet, paper_for
+from cases.services.packet import PAPER_SIZES, Packet, Paper, build_packet, paper_for
 
 
 def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[st
     return {"packet_paper": _paper(request)}
 
 
-def _paper(request: HttpRequest) -> str:
+def _paper(request: HttpRequest) -> Paper:
     return paper_for(request.GET.get("paper"), request.headers.get("Accept-Language", ""))
 
 
