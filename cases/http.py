@@ -7,9 +7,13 @@ it on every request) nor that a view behind the login has a signed-in ``User``, 
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
-from django_htmx.middleware import HtmxDetails
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_htmx.middleware import HtmxDetails
 
 
 class HtmxHttpRequest(HttpRequest):

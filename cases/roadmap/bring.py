@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
 from dataclasses import dataclass
 
-from cases.models import Medication, Question
 from cases.models.items import RecordFormat, RecordItem, RecordKind
 
 from .steps import plural
@@ -55,8 +54,8 @@ def _records_item(
 
 def what_to_bring(
     records: Sequence[RecordItem],
-    medications: Sequence[Medication],
-    questions: Sequence[Question],
+    medications: Sized,
+    questions: Sized,
     *,
     can_edit: bool = True,
 ) -> list[BringItem]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.admin.models import LogEntry as AdminLogEntry
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Count, Q
@@ -99,7 +99,7 @@ def _delete_stored(names: list[str]) -> None:
 
 
 @transaction.atomic
-def erase_case(case: Case, *, by: AbstractBaseUser | None) -> None:
+def erase_case(case: Case, *, by: User | None) -> None:
     """Delete the case, everything in it and its activity trail, leaving a tombstone."""
     case_id = str(case.pk)
     keys = _keys_under(case)
@@ -132,7 +132,7 @@ class SoleOwnership:
     others: list[Membership]
 
 
-def sole_owned(user: AbstractBaseUser) -> list[SoleOwnership]:
+def sole_owned(user: User) -> list[SoleOwnership]:
     """Cases ``user`` alone owns, each with its other members; two queries."""
     cases = list(
         Case.objects.filter(memberships__user=user, memberships__role=Role.OWNER)
@@ -160,7 +160,7 @@ DELETE = "delete"
 
 
 @transaction.atomic
-def delete_account(user: AbstractBaseUser, choices: dict[str, str]) -> None:
+def delete_account(user: User, choices: dict[str, str]) -> None:
     """Settle each case ``user`` alone owns as chosen, then delete the account.
 
     ``choices`` maps each such case's id to ``DELETE`` or ``"member-<membership id>"``.

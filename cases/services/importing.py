@@ -22,11 +22,11 @@ import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from auditlog.context import disable_auditlog
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
@@ -249,8 +249,11 @@ def _parse(data: bytes) -> dict[str, Any]:
         raise ImportRefused(NOT_AN_EXPORT)
     version = document.get("format_version")
     if version != portable.FORMAT_VERSION:
-        newer = isinstance(version, int) and not isinstance(version, bool)
-        newer = newer and version > portable.FORMAT_VERSION
+        newer = (
+            isinstance(version, int)
+            and not isinstance(version, bool)
+            and version > portable.FORMAT_VERSION
+        )
         raise ImportRefused(
             f"This export is in format version {_short(version)}, and this server reads "
             f"version {portable.FORMAT_VERSION}. "
@@ -295,7 +298,10 @@ def _check_consistency(document: dict[str, Any]) -> None:
 # Writing the case --------------------------------------------------------------------------
 
 
-def _build(part: portable.Part, data: dict[str, Any], *, where: str, **links) -> models.Model:
+M = TypeVar("M", bound=models.Model)
+
+
+def _build(part: portable.Part[M], data: dict[str, Any], *, where: str, **links: Any) -> M:
     skip = {"id", "created_at", "updated_at"}
     values = {
         f.name: portable.load_value(f, data[f.name]) for f in part.fields if f.name not in skip
@@ -309,9 +315,7 @@ def _build(part: portable.Part, data: dict[str, Any], *, where: str, **links) ->
     return obj
 
 
-def _create_case(
-    document: dict[str, Any], user: AbstractBaseUser, files: dict[str, IO[bytes]]
-) -> Case:
+def _create_case(document: dict[str, Any], user: User, files: dict[str, IO[bytes]]) -> Case:
     case = _build(portable.CASE, document["case"], where="the case", created_by=user)
     medications = [
         _build(portable.MEDICATION, m, where="the medications") for m in document["medications"]
@@ -391,7 +395,7 @@ class Imported:
     left_behind: int
 
 
-def import_documents(files: list[CaseFile], user: AbstractBaseUser) -> list[Imported]:
+def import_documents(files: list[CaseFile], user: User) -> list[Imported]:
     """Create the cases read by ``read_archive`` in ``user``'s account, all or nothing."""
     email = (user.email or "").lower()
     with transaction.atomic():
@@ -410,8 +414,6 @@ def import_documents(files: list[CaseFile], user: AbstractBaseUser) -> list[Impo
     ]
 
 
-def import_cases(
-    upload: IO[bytes], user: AbstractBaseUser, *, size: int | None = None
-) -> list[Imported]:
+def import_cases(upload: IO[bytes], user: User, *, size: int | None = None) -> list[Imported]:
     """Read the ZIP and import every case in it into ``user``'s account."""
     return import_documents(read_archive(upload, size=size), user)

@@ -9,7 +9,7 @@ predictably.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, TypeGuard
+from typing import Literal, TypeGuard, TypeVar
 
 from django.db import models, transaction
 from django.db.models import Max
@@ -20,7 +20,7 @@ from cases.models.items import RecordStatus
 
 Direction = Literal["up", "down"]
 # The items a person keeps in their own order.
-Positioned = RecordItem | Medication | Question
+Positioned = TypeVar("Positioned", RecordItem, Medication, Question)
 
 
 def is_direction(value: object) -> TypeGuard[Direction]:

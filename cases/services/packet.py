@@ -230,7 +230,10 @@ def build_packet(case: Case, user, *, paper: Paper = "a4", today: dt.date | None
             Prefetch(
                 "records",
                 queryset=RecordItem.objects.order_by("position", "id").prefetch_related("files"),
-            ),
+            )
+        )
+        # A second call: mypy cannot join the two Prefetch types of one call.
+        .prefetch_related(
             Prefetch("questions", queryset=Question.objects.order_by("position", "id")),
             "calls",
         )

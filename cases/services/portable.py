@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -39,11 +39,14 @@ FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "case-export.v1.schema.json"
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 @dataclass(frozen=True)
-class Part:
+class Part(Generic[M]):
     """One kind of object in the document: its model and the fields that travel."""
 
-    model: type[models.Model]
+    model: type[M]
     # Fields that are not data of the case: keys, links to other rows, secrets.
     skip: frozenset[str] = frozenset()
 
@@ -71,7 +74,7 @@ MEMBER = Part(Membership, skip=frozenset({"reminders"}))  # a person's own choic
 INVITATION = Part(Invitation, skip=frozenset({"nonce"}))  # the nonce is a secret
 
 # The lists under each opinion, in the document and in the database.
-OPINION_LISTS: dict[str, Part] = {
+OPINION_LISTS: dict[str, Part[Any]] = {
     "records": RECORD,
     "questions": QUESTION,
     "calls": CALL,
