@@ -8,6 +8,7 @@ spacing and punctuation ignored): it flags what to look at, it does not judge.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -86,7 +87,7 @@ def _join(*parts: str) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def _date(value) -> str:
+def _date(value: dt.date | dt.datetime | None) -> str:
     return date_format(value, "j F Y") if value else NOT_RECORDED
 
 

@@ -13,6 +13,7 @@ from allauth.core import context
 from allauth.mfa.base import forms as mfa_base_forms
 from allauth.mfa.totp import forms as mfa_totp_forms
 from django import forms
+from django.http import HttpRequest
 
 from cases import security
 
@@ -25,7 +26,7 @@ CODE_HINT = (
 TOO_MANY = "too_many_login_attempts"
 
 
-def _too_many(request) -> forms.ValidationError:
+def _too_many(request: HttpRequest) -> forms.ValidationError:
     """allauth's limit on wrong passwords or codes was reached: log it, say what to do."""
     security.rate_limited(request, "login_failed")
     return forms.ValidationError(

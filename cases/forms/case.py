@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 
@@ -109,7 +110,7 @@ class TreatmentForm(GuardedModelForm):
         }
         error_messages = {"treatment_start_by": {"invalid": DATE_INVALID}}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Radio lists read better without Django's dashed blank option.
         for name in ("treatment_kind", "treatment_urgency"):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
 from cases.services.files import ACCEPTED
 
@@ -15,7 +18,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(d, initial) for d in data]
         return [super().clean(data, initial)]
@@ -38,7 +41,7 @@ class AttachForm(forms.Form):
         error_messages={"required": f"Choose a file to attach: {ACCEPTED}."},
     )
 
-    def __init__(self, *args, record_id: int, **kwargs):
+    def __init__(self, *args: Any, record_id: int, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"record-{record_id}-%s")
         super().__init__(*args, **kwargs)
         self.fields["files"].widget.attrs["accept"] = (
@@ -46,7 +49,7 @@ class AttachForm(forms.Form):
             "image/heic,application/zip"
         )
 
-    def clean_files(self):
+    def clean_files(self) -> list[UploadedFile]:
         files = self.cleaned_data["files"]
         if len(files) > MAX_FILES_AT_ONCE:
             raise forms.ValidationError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
 from cases.forms.case import DATE_INVALID, DateInput, not_in_future
@@ -29,7 +31,7 @@ class LetterSentForm(forms.Form):
         error_messages={"required": "Choose how you sent the letter"},
     )
 
-    def clean_sent_on(self):
+    def clean_sent_on(self) -> dt.date:
         value = self.cleaned_data["sent_on"]
         not_in_future(value, "Enter a date that is today or in the past")
         if value.year < 2000:

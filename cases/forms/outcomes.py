@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
@@ -102,7 +103,7 @@ class OutcomeForm(GuardedModelForm):
     def outcome_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.guarded_fields]
 
-    def clean_outcome_on(self):
+    def clean_outcome_on(self) -> dt.date | None:
         return not_in_future(
             self.cleaned_data.get("outcome_on"),
             "The date of the opinion must be today or in the past",
@@ -180,7 +181,7 @@ class DecisionForm(GuardedModelForm):
         if not self.initial.get("decided_on"):
             self.initial["decided_on"] = timezone.localdate()
 
-    def clean_decided_on(self):
+    def clean_decided_on(self) -> dt.date | None:
         return not_in_future(
             self.cleaned_data.get("decided_on"), "The date you decided must be today or in the past"
         )

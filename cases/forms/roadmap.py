@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -104,7 +105,7 @@ class CoverageForm(GuardedModelForm):
         fields = ["coverage", "in_network", "estimated_cost"]
         widgets = {"coverage": forms.RadioSelect, "in_network": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _no_blank_choice(self, "coverage", "in_network")
 
@@ -131,7 +132,7 @@ class ReferralForm(ForThePatient, GuardedModelForm):
             "referral_decided_on": {"invalid": DATE_INVALID},
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _no_blank_choice(self, "referral_status")
 
@@ -172,7 +173,7 @@ class PriorAuthForm(ForThePatient, GuardedModelForm):
         widgets = {"prior_auth_status": forms.RadioSelect, "prior_auth_requested_on": DateInput}
         error_messages = {"prior_auth_requested_on": {"invalid": DATE_INVALID}}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _no_blank_choice(self, "prior_auth_status")
 
@@ -245,7 +246,7 @@ class AppointmentForm(ForThePatient, GuardedModelForm):
         }
         error_messages = {"appointment_at": {"invalid": DATETIME_INVALID}}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         appointment_at = self.fields["appointment_at"]
         assert isinstance(appointment_at, forms.DateTimeField)

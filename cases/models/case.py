@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models, transaction
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
     from cases.services.letters import Source
 
     from .opinion import Opinion
@@ -57,7 +59,7 @@ class InformChoice(models.TextChoices):
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
-    def visible_to(self, user) -> CaseQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> CaseQuerySet:
         """Cases the user is a member of, in any role."""
         if not user.is_authenticated:
             return self.none()

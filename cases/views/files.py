@@ -19,7 +19,7 @@ from cases.access import Need, get_case, get_in_case
 from cases.audit import record_file_download
 from cases.forms.files import AttachForm
 from cases.http import AuthenticatedHttpRequest
-from cases.models import Attachment, RecordItem
+from cases.models import Attachment, Case, RecordItem
 from cases.services.files import attach, offers_received
 from cases.views.item_lists import Screen
 
@@ -49,7 +49,9 @@ def file_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, item_id: int
     return screen.saved(message, record, focus=(record.pk, "files"))
 
 
-def _attachment(request: AuthenticatedHttpRequest, case_id: uuid.UUID, file_id: int, need: Need):
+def _attachment(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, file_id: int, need: Need
+) -> tuple[Case, Attachment]:
     case = get_case(request, case_id, need)
     queryset = Attachment.objects.select_related("record")
     return case, get_in_case(case, queryset, file_id)

@@ -31,7 +31,9 @@ def _letter(request: HttpRequest, case: Case, letter_id: int) -> Letter:
     return build_letter(case, found, request.user)
 
 
-def _page(request: HttpRequest, case: Case, letter: Letter, form: LetterSentForm | None):
+def _page(
+    request: HttpRequest, case: Case, letter: Letter, form: LetterSentForm | None
+) -> HttpResponse:
     can_edit = case.membership.can_edit
     if can_edit and form is None:
         initial: dict[str, object] = {"sent_on": letter.request.sent_on or timezone.localdate()}
