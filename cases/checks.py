@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.core.cache import caches
@@ -11,7 +15,7 @@ from django.core.checks import Error, Tags, Warning
 
 
 @checks.register(Tags.security)
-def mfa_keys_are_valid(app_configs, **kwargs) -> list[Error]:
+def mfa_keys_are_valid(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[Error]:
     from cryptography.fernet import Fernet
 
     from cases.mfa import configured_keys
@@ -32,7 +36,7 @@ def mfa_keys_are_valid(app_configs, **kwargs) -> list[Error]:
 
 
 @checks.register(Tags.security, deploy=True)
-def accounts_deploy(app_configs, **kwargs) -> list[Warning]:
+def accounts_deploy(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[Warning]:
     from cases.mfa import configured_keys
 
     found = []
@@ -59,7 +63,9 @@ def accounts_deploy(app_configs, **kwargs) -> list[Warning]:
     return found
 
 
-def shared_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def shared_cache(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """Rate limits and the one-time use of two-factor codes are kept in the default cache.
 
     A per-process cache counts separately in every worker (so each one allows its own

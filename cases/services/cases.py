@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from cases.models import Case, Membership, RecordItem, Role
@@ -21,7 +22,7 @@ STARTER_RECORDS: list[tuple[str, str, str]] = [
 
 
 @transaction.atomic
-def create_case(*, owner, **fields: Any) -> Case:
+def create_case(*, owner: User, **fields: Any) -> Case:
     """Create a case owned by ``owner``, its second opinion with the starter checklist."""
     case = Case.objects.create(created_by=owner, **fields)
     Membership.objects.create(case=case, user=owner, role=Role.OWNER)
