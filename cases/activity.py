@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 from cases.models import (
     Case,
@@ -130,7 +133,9 @@ def describe(entry: LogEntry, users: dict[Any, Any]) -> Described:
     return _describe_update(who, model, changes, where=f" of ‘{name}’", whole=f"of ‘{name}’")
 
 
-def _describe_membership(entry: LogEntry, who: str, member, changes: dict) -> Described:
+def _describe_membership(
+    entry: LogEntry, who: str, member: User | None, changes: dict
+) -> Described:
     name = display_name(member) if member else "a former member"
     Action = LogEntry.Action
     if entry.action == Action.CREATE:
