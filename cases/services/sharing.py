@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core import signing
@@ -244,7 +245,9 @@ def leave(membership: Membership) -> None:
 # Authority on file ---------------------------------------------------------------------
 
 
-def authority_warnings(memberships, today: dt.date | None = None) -> list[dict]:
+def authority_warnings(
+    memberships: Iterable[Membership], today: dt.date | None = None
+) -> list[dict]:
     """Members whose authority expires within 30 days or has expired."""
     today = today or timezone.localdate()
     warnings = []

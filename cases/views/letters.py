@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,18 +21,19 @@ from cases import ratelimit
 from cases.access import Need, get_case, get_in_case
 from cases.audit import record_letter_download
 from cases.forms.letters import LetterSentForm, LetterStartForm
+from cases.http import AuthenticatedHttpRequest
 from cases.models import Case, RecordRequest
 from cases.pdf import render_pdf
 from cases.services.letters import Letter, LetterRefused, build_letter, mark_sent, start_letter
 
 
-def _letter(request: HttpRequest, case: Case, letter_id: int) -> Letter:
+def _letter(request: AuthenticatedHttpRequest, case: Case, letter_id: int) -> Letter:
     found = get_in_case(case, RecordRequest.objects.select_related("opinion"), letter_id)
     return build_letter(case, found, request.user)
 
 
 def _page(
-    request: HttpRequest, case: Case, letter: Letter, form: LetterSentForm | None
+    request: AuthenticatedHttpRequest, case: Case, letter: Letter, form: LetterSentForm | None
 ) -> HttpResponse:
     can_edit = case.membership.can_edit
     if can_edit and form is None:
@@ -51,7 +52,7 @@ def _page(
 
 
 @require_POST
-def letter_create(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def letter_create(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
     form = LetterStartForm(request.POST)
     records_url = reverse("records", args=[case.pk])
@@ -67,13 +68,17 @@ def letter_create(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @require_safe
-def letter_detail(request: HttpRequest, case_id: uuid.UUID, letter_id: int) -> HttpResponse:
+def letter_detail(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, letter_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.VIEW)
     return _page(request, case, _letter(request, case, letter_id), None)
 
 
 @require_safe
-def letter_download(request: HttpRequest, case_id: uuid.UUID, letter_id: int) -> HttpResponse:
+def letter_download(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, letter_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.VIEW)
     letter = _letter(request, case, letter_id)
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
@@ -87,7 +92,9 @@ def letter_download(request: HttpRequest, case_id: uuid.UUID, letter_id: int) ->
 
 
 @require_POST
-def letter_sent(request: HttpRequest, case_id: uuid.UUID, letter_id: int) -> HttpResponse:
+def letter_sent(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, letter_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
     letter = _letter(request, case, letter_id)
     form = LetterSentForm(request.POST)
