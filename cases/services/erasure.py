@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
@@ -207,7 +208,9 @@ def cases_without_owner() -> models.QuerySet[Case]:
     ).filter(owners=0)
 
 
-def guard_last_owner(sender, instance: Membership, origin=None, **kwargs) -> None:
+def guard_last_owner(
+    sender: type[Membership], instance: Membership, origin: object = None, **kwargs: Any
+) -> None:
     """pre_delete: refuse to remove a case's last owner unless the case itself is going.
 
     Deleting a user deletes their memberships; without this, deleting someone who alone

@@ -18,7 +18,7 @@ import tempfile
 import time
 import zipfile
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -67,7 +67,7 @@ def _spool() -> tempfile.SpooledTemporaryFile:
     return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned)
 
 
-def _finish(spool, file_name: str, **extra) -> Export:
+def _finish(spool: IO[bytes], file_name: str, **extra: Any) -> Export:
     size = spool.tell()
     spool.seek(0)
     return Export(file=spool, file_name=file_name, size=size, **extra)
@@ -126,7 +126,9 @@ def export_case(case: Case, user: User, *, paper: Paper = "a4") -> Export:
     return _finish(spool, f"second-opinion-case-{timezone.localdate(now):%Y-%m-%d}.zip")
 
 
-def account_document(user: User, folders: list[tuple[str, Membership]], now):
+def account_document(
+    user: User, folders: list[tuple[str, Membership]], now: dt.datetime
+) -> dict[str, Any]:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 

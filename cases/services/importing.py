@@ -21,6 +21,7 @@ import stat
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
 
@@ -31,7 +32,15 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from cases import audit
-from cases.models import Attachment, Case, Medication, Membership, RecordRequest, Role
+from cases.models import (
+    Attachment,
+    Case,
+    Medication,
+    Membership,
+    RecordItem,
+    RecordRequest,
+    Role,
+)
 from cases.models.letters import source_key
 from cases.services import portable
 
@@ -177,7 +186,10 @@ def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _read_attachments(
-    archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], folder: str, document
+    archive: zipfile.ZipFile,
+    names: dict[str, zipfile.ZipInfo],
+    folder: str,
+    document: dict[str, Any],
 ) -> dict[str, IO[bytes]]:
     """Each listed document's bytes, checked against its size and SHA-256 in case.json."""
     out: dict[str, IO[bytes]] = {}
@@ -278,7 +290,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 20 else text[:19] + "…"
 
 
-def _where(path) -> str:
+def _where(path: Iterable[str | int]) -> str:
     parts = [str(p) for p in path]
     return "case.json › " + " › ".join(parts) if parts else "the top of case.json"
 
@@ -367,7 +379,12 @@ def _create_case(document: dict[str, Any], user: User, files: dict[str, IO[bytes
     return case
 
 
-def _attach_documents(document, records, user, files: dict[str, IO[bytes]]) -> None:
+def _attach_documents(
+    document: dict[str, Any],
+    records: dict[int, list[RecordItem]],
+    user: User,
+    files: dict[str, IO[bytes]],
+) -> None:
     """Each document goes through the same checks as an upload: by content, never trusted."""
     from django.core.files import File
 
