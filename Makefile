@@ -34,6 +34,7 @@ run: install
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 check: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=secondopinion.test_settings $(PY) manage.py makemigrations --check --dry-run
@@ -45,4 +46,4 @@ test: install browser-deps lint check
 	@$(PY) scripts/check_report.py .pytest-report.xml
 
 clean:
-	rm -rf $(VENV) .pytest-report.xml staticfiles
+	rm -rf $(VENV) .pytest-report.xml staticfiles .mypy_cache

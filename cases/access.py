@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest
 
@@ -59,7 +59,7 @@ def get_in_case(case: Case, queryset: InCaseQuerySet[M], pk: int) -> M:
     """Fetch one object that must belong to ``case``; anything else is a 404."""
     try:
         return queryset.in_case(case).get(pk=pk)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise _refused(
             Http404(), case.pk, "not_in_case", object=queryset.model._meta.model_name
         ) from exc

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
@@ -17,6 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from cases import display
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 from cases.models import (
     Case,
     FollowUpAction,
@@ -89,7 +93,7 @@ def describe_page(entries: list[LogEntry]) -> list[Activity]:
 Described = str | tuple[str, list[str]]
 
 
-def describe(entry: LogEntry, users: dict[int, Any]) -> Described:
+def describe(entry: LogEntry, users: dict[Any, Any]) -> Described:
     model = entry.content_type.model_class()
     who = display_name(entry.actor)
     data = entry.additional_data or {}
@@ -158,7 +162,9 @@ def describe(entry: LogEntry, users: dict[int, Any]) -> Described:
     )
 
 
-def _describe_membership(entry: LogEntry, who: str, member, changes: dict) -> Described:
+def _describe_membership(
+    entry: LogEntry, who: str, member: User | None, changes: dict
+) -> Described:
     name = display_name(member) if member else _("a former member")
     Action = LogEntry.Action
     if entry.action == Action.CREATE:
@@ -224,6 +230,8 @@ def _describe_update(
             field = model._meta.get_field(field_name)
         except FieldDoesNotExist:  # a field since removed from the model
             continue
+        if not isinstance(field, models.Field):  # a reverse relation: never in a diff
+            continue
         label = _label(field)
         if owner:
             subject = _("%(name)s’s %(detail)s") % {"name": owner, "detail": label}
@@ -283,6 +291,7 @@ def _value(model: type[models.Model], field_name: str, raw: Any) -> str:
     if _blank(raw):
         return _("nothing")
     field = model._meta.get_field(field_name)
+    assert isinstance(field, models.Field), f"{field_name} is a column, not a relation"
     raw = str(raw)
     if field.choices:
         label = str(dict(field.flatchoices).get(raw, raw))

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from allauth.account.adapter import DefaultAccountAdapter
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def get_reauthentication_methods(self, user) -> list[dict]:
+    def get_reauthentication_methods(self, user: User) -> list[dict]:
         """Someone with two-factor sign-in confirms it is them with a code, not the password.
 
         Before deleting a case, handing it over or changing two-factor sign-in, the

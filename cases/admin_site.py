@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
@@ -11,9 +12,12 @@ from allauth.account.decorators import secure_admin_login
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def passed_two_factor(request: HttpRequest) -> bool:
@@ -22,15 +26,17 @@ def passed_two_factor(request: HttpRequest) -> bool:
 
 
 class SecureAdminSite(admin.AdminSite):
-    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None):
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         # Through allauth's sign-in page: its rate limits and the two-factor step.
         return secure_admin_login(super().login)(request, extra_context)
 
-    def admin_view(self, view, cacheable: bool = False):
+    def admin_view(self, view: View, cacheable: bool = False) -> View:
         inner = super().admin_view(view, cacheable)
 
         @wraps(inner)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if user.is_active and user.is_staff:
                 if not is_mfa_enabled(user):
@@ -47,4 +53,4 @@ class SecureAdminSite(admin.AdminSite):
                     return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
             return inner(request, *args, **kwargs)
 
-        return guarded
+        return cast(View, guarded)  # called as the view it guards

@@ -11,12 +11,19 @@ database and are never written to the console or the logs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from cases.models import Attachment
+
+    AnyUser = User | AnonymousUser
 
 from cases.models import (
     Case,
@@ -86,12 +93,12 @@ def register() -> None:
             continue
         # auditlog asks each instance for get_additional_data(); giving it here keeps the
         # whole trail's wiring in this module instead of spreading it over the models.
-        model.get_additional_data = _additional_data
+        model.get_additional_data = _additional_data  # type: ignore[union-attr]  # a new hook
         auditlog.register(model, exclude_fields=_ALWAYS_EXCLUDED + extra_excludes.get(model, []))
 
 
 def _record_event(
-    case: Case, user, *, event: str, label: str, action: int = LogEntry.Action.ACCESS
+    case: Case, user: AnyUser, *, event: str, label: str, action: int = LogEntry.Action.ACCESS
 ) -> LogEntry:
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(Case),
@@ -104,33 +111,33 @@ def _record_event(
     )
 
 
-def record_packet_download(case: Case, user) -> LogEntry:
+def record_packet_download(case: Case, user: AnyUser) -> LogEntry:
     """Record that ``user`` downloaded the case's packet (an ACCESS entry)."""
     return _record_event(case, user, event="packet_download", label="packet")
 
 
-def record_letter_download(case: Case, user) -> LogEntry:
+def record_letter_download(case: Case, user: AnyUser) -> LogEntry:
     """Record that ``user`` downloaded a records-request letter (an ACCESS entry)."""
     return _record_event(case, user, event="letter_download", label="records request letter")
 
 
-def record_file_download(case: Case, user, attachment) -> LogEntry:
+def record_file_download(case: Case, user: AnyUser, attachment: Attachment) -> LogEntry:
     """Record that ``user`` downloaded an attached document (an ACCESS entry). The label
     is the file's name as members see it on the record."""
     return _record_event(case, user, event="file_download", label=attachment.name[:200])
 
 
-def record_bundle_download(case: Case, user) -> LogEntry:
+def record_bundle_download(case: Case, user: AnyUser) -> LogEntry:
     """Record that ``user`` downloaded the packet with every attached record."""
     return _record_event(case, user, event="bundle_download", label="packet with records")
 
 
-def record_case_export(case: Case, user) -> LogEntry:
+def record_case_export(case: Case, user: AnyUser) -> LogEntry:
     """Record that ``user`` took a copy of everything in the case away (an ACCESS entry)."""
     return _record_event(case, user, event="case_export", label="export")
 
 
-def record_case_import(case: Case, user) -> LogEntry:
+def record_case_import(case: Case, user: AnyUser) -> LogEntry:
     """The first entry of an imported case: its earlier trail stays in the file it came
     from, because an uploaded file must never be able to write the audit trail."""
     return _record_event(

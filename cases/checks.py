@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import Error, Tags, Warning
 
 
-@register(Tags.security)
-def mfa_keys_are_valid(app_configs, **kwargs) -> list[Error]:
+@checks.register(Tags.security)
+def mfa_keys_are_valid(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[Error]:
     from cryptography.fernet import Fernet
 
     from cases.mfa import configured_keys
@@ -31,8 +35,8 @@ def mfa_keys_are_valid(app_configs, **kwargs) -> list[Error]:
     return []
 
 
-@register(Tags.security, deploy=True)
-def accounts_deploy(app_configs, **kwargs) -> list[Warning]:
+@checks.register(Tags.security, deploy=True)
+def accounts_deploy(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[Warning]:
     from cases.mfa import configured_keys
 
     found = []
@@ -59,7 +63,9 @@ def accounts_deploy(app_configs, **kwargs) -> list[Warning]:
     return found
 
 
-def shared_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def shared_cache(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """Rate limits and the one-time use of two-factor codes are kept in the default cache.
 
     A per-process cache counts separately in every worker (so each one allows its own

@@ -8,6 +8,7 @@ spacing and punctuation ignored): it flags what to look at, it does not judge.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.display import date_text
 from cases.models import Case, Opinion, Result
+from cases.text import Text
 
 NOT_RECORDED = ""
 BRIEF_KEYS = ("result", "diagnosis", "treatment", "urgency", "cost")
@@ -41,7 +43,7 @@ class Cell:
 @dataclass
 class Row:
     key: str
-    label: str
+    label: Text
     cells: list[Cell]
     compared: bool = False
 
@@ -89,7 +91,7 @@ def _join(*parts: str) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def _date(value) -> str:
+def _date(value: dt.date | dt.datetime | None) -> str:
     return date_text(value) if value else NOT_RECORDED
 
 
@@ -112,7 +114,7 @@ def with_results(case: Case) -> list[Opinion]:
 
 # (key, label, original value, opinion value, compared with the original?). Who gave each
 # opinion is in the column headings.
-RowSpec = tuple[str, str, Callable[[Case], str], Callable[[Opinion], str], bool]
+RowSpec = tuple[str, Text, Callable[[Case], str], Callable[[Opinion], str], bool]
 
 ROWS: list[RowSpec] = [
     (
@@ -168,7 +170,7 @@ ROWS: list[RowSpec] = [
 ]
 
 
-AGREED_BY_RESULT = {
+AGREED_BY_RESULT: dict[str, tuple[str, ...]] = {
     Result.CONFIRMATION: ("diagnosis", "treatment"),
     Result.ADJUSTMENT: ("diagnosis",),
 }

@@ -52,7 +52,13 @@ class GuardedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.conflict: dict[str, Any] | None = None
         if self.instance.pk:
-            self.initial["version"] = fingerprint(self.instance, self._meta.fields)
+            self.initial["version"] = fingerprint(self.instance, self.guarded_fields)
+
+    @property
+    def guarded_fields(self) -> list[str]:
+        """The model fields the form shows: each guarded form lists its ``Meta.fields``."""
+        assert self._meta.fields is not None, f"{type(self).__name__} lists no Meta.fields"
+        return list(self._meta.fields)
 
     def save_guarded(self) -> models.Model | None:
         """Save if nobody changed these fields since the form was shown.
@@ -64,7 +70,7 @@ class GuardedModelForm(forms.ModelForm):
         IMMEDIATE transactions (see settings) hold the database's write lock instead.
         """
         model = type(self.instance)
-        fields = list(self._meta.fields)
+        fields = self.guarded_fields
         with transaction.atomic():
             if not self.instance.pk:
                 return self.save()
@@ -79,7 +85,7 @@ class GuardedModelForm(forms.ModelForm):
                     for name in fields
                 }
                 # The next save overwrites on purpose: it is now an informed choice.
-                data = self.data.copy()
+                data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
                 data[self.add_prefix("version")] = fingerprint(current, fields)
                 self.data = data
                 self.add_error(None, self.conflict_message)
@@ -91,7 +97,7 @@ class GuardedModelForm(forms.ModelForm):
         return [
             f.name
             for f in self.instance._meta.concrete_fields
-            if f.name in self._meta.fields and f.name in self.cleaned_data
+            if f.name in self.guarded_fields and f.name in self.cleaned_data
         ]
 
     def _save_onto(self, current: models.Model) -> models.Model:
@@ -111,7 +117,7 @@ class GuardedModelForm(forms.ModelForm):
         fields = self.written_fields()
         stamped = [f.name for f in concrete if getattr(f, "auto_now", False)]
         self.instance.save(update_fields=fields + [f for f in stamped if f not in fields])
-        self._save_m2m()
+        self._save_m2m()  # type: ignore[attr-defined]  # ModelForm's, not in the stubs
         return self.instance
 
 

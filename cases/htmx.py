@@ -11,13 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import trigger_client_event
 
+from cases.http import HtmxHttpRequest
+
 
 def page_or_partial(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     template: str,
     partial: str,
     context: dict[str, Any],
@@ -34,7 +36,7 @@ def announce(response: HttpResponse, message: str) -> HttpResponse:
 
 
 def saved(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     *,
     message: str,
     redirect_to: str,

@@ -24,8 +24,10 @@ from cases.concurrency import GuardedModelForm
 from cases.forms import lists as list_forms
 from cases.models import Case, Medication, Opinion, Question, RecordItem
 from cases.models.items import FOLLOW_UP_AFTER_DAYS, RecordStatus
+from cases.models.querysets import InCaseQuerySet
 from cases.services import letters
 from cases.services.lists import StatusChangedMeanwhile, change_record_status, unused_suggestions
+from cases.text import Text
 
 if TYPE_CHECKING:
     from cases.views.entries import Entry
@@ -35,14 +37,14 @@ if TYPE_CHECKING:
 class Words:
     """What a list screen says: its title (also the h1), breadcrumb and prompts."""
 
-    title: str
-    crumb: str
-    list_name: str  # completes "remove ‘…’ from …?"
-    empty: str
-    add_heading: str
-    add_button: str
-    add_hint: str = ""
-    heading: str = gettext_lazy("Your list")  # the list's own heading while it is empty...
+    title: Text
+    crumb: Text
+    list_name: Text  # completes "remove ‘…’ from …?"
+    empty: Text
+    add_heading: Text
+    add_button: Text
+    add_hint: Text = ""
+    heading: Text = gettext_lazy("Your list")  # the list's own heading while it is empty...
     counted: Any = ""  # ...or "N medicines" once it is not, when set (ngettext_lazy, "count")
 
 
@@ -97,7 +99,7 @@ class ItemList:
     def owner(self, case: Case) -> Case | Opinion:
         return case.current_opinion() if self.on_opinion else case
 
-    def siblings(self, owner: Case | Opinion) -> models.QuerySet:
+    def siblings(self, owner: Case | Opinion) -> InCaseQuerySet[Any]:
         return getattr(owner, self.key).all()
 
     def make_add_form(
@@ -282,7 +284,7 @@ LISTS: dict[str, ItemList] = {
 }
 
 
-def heading(spec: ItemList, count: int) -> str:
+def heading(spec: ItemList, count: int) -> Text:
     """A counted list with items says how many ("3 medicines"); else its own heading."""
     if spec.words.counted and count:
         return spec.words.counted % {"count": count}

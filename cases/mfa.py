@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -115,7 +115,9 @@ def _opened(value: str, box: MultiFernet) -> str:
     return box.decrypt(value.encode()).decode()
 
 
-def transform_data(kind: str, data: dict[str, Any], convert) -> dict[str, Any]:
+def transform_data(
+    kind: str, data: dict[str, Any], convert: Callable[[str], str]
+) -> dict[str, Any]:
     """A copy of an authenticator's data with every secret passed through ``convert``."""
     data = dict(data)
     for field in SECRET_FIELDS.get(kind, ()):

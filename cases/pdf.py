@@ -35,7 +35,7 @@ class StaticFilesFetcher(URLFetcher):
         super().__init__(allowed_protocols={"https", "data"}, allow_redirects=False)
         self.prefix = PDF_BASE_URL + settings.STATIC_URL.lstrip("/")
 
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith("data:"):
             return super().fetch(url, headers)
         if not url.startswith(self.prefix):

@@ -22,6 +22,7 @@ functions wrapped here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
@@ -40,7 +41,15 @@ _original_build_box_tree = weasyprint.pdf.tags._build_box_tree
 _original_add_tags = weasyprint.pdf.add_tags
 
 
-def _build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
+def _build_box_tree(
+    box: Any,
+    parent: Any,
+    pdf: pydyf.PDF,
+    page_number: int,
+    nums: Any,
+    annotations: Any,
+    tags: Any,
+) -> Iterator[Any]:
     """WeasyPrint's builder, noting each structure element's HTML element on the way."""
     sources = _SOURCES.get()
     source = box._box if isinstance(box, AbsolutePlaceholder) else box
@@ -54,7 +63,7 @@ def _build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
         yield element
 
 
-def _add_tags(pdf, document, pdf_version, page_streams):
+def _add_tags(pdf: pydyf.PDF, document: Any, pdf_version: Any, page_streams: list[Any]) -> None:
     sources: dict[int, Any] = {}
     token = _SOURCES.set(sources)
     try:
@@ -96,7 +105,8 @@ class _Repair:
     # Joining page fragments
 
     def _join(self, element: pydyf.Dictionary) -> None:
-        kids, id_map = list(element["K"]), {}
+        kids = list(element["K"])
+        id_map: dict[str, pydyf.String] = {}
         if element["S"] == "/Table":
             kids, id_map = self._table_groups(kids)
         kept: list[Any] = []

@@ -24,15 +24,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from cases import security
+from cases.text import Text
 
 
 @dataclass(frozen=True)
 class Refusal:
     """Plain words for the 429 page: what happened and why there is a limit."""
 
-    title: str
-    reason: str
-    meanwhile: str = ""
+    title: Text
+    reason: Text
+    meanwhile: Text = ""
 
 
 INVITATIONS = Refusal(
@@ -104,7 +105,7 @@ def limit(request: HttpRequest, refusal: Refusal, **keys: object) -> HttpRespons
     ``limit(request, INVITATIONS, invitation_user=user.pk, invitation_case=case.pk)``.
     When a later limit refuses, the uses already counted are given back.
     """
-    counted = []
+    counted: list[tuple[str, object]] = []
     for name, key in keys.items():
         allowed, wait = _count(name, key)
         if not allowed:

@@ -24,6 +24,7 @@ from cases.forms import case as case_forms
 from cases.forms import roadmap as step_forms
 from cases.forms.fields import ForThePatient
 from cases.models import Case, Opinion
+from cases.text import Text
 
 Formatter = Callable[[Any], Any] | None  # None: the field is not shown in the summary
 
@@ -31,8 +32,8 @@ Formatter = Callable[[Any], Any] | None  # None: the field is not shown in the s
 @dataclass(frozen=True)
 class Section:
     key: str
-    title: str
-    thing: str  # completes "Change ..." for screen readers and tests
+    title: Text
+    thing: Text  # completes "Change ..." for screen readers and tests
     form_class: type[GuardedModelForm]
     page: str  # URL name of the page that shows it
     url_name: str
@@ -48,7 +49,7 @@ class Section:
         return opinion or case.current_opinion()
 
     def fields(self) -> list[str]:
-        return [f for f in self.form_class._meta.fields if f in self.form_class.base_fields]
+        return [f for f in self.form_class._meta.fields or () if f in self.form_class.base_fields]
 
 
 def money(value: Decimal | None) -> str:

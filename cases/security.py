@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
@@ -24,6 +25,10 @@ from django.contrib.auth import signals as auth_signals
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
+
+if TYPE_CHECKING:
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger("secondopinion.security")
 
@@ -92,16 +97,18 @@ def log_event(
 # Sign-in -------------------------------------------------------------------------------
 
 
-def _on_login(sender, request, user, **kwargs) -> None:
+def _on_login(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
     log_event("login", request, user=user)
 
 
-def _on_logout(sender, request, user, **kwargs) -> None:
+def _on_logout(sender: object, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         log_event("logout", request, user=user)
 
 
-def _on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+def _on_login_failed(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # The address typed is not logged (it may be someone's mistyped other address):
     # the account's id is, when there is one, so attacks on one account show up.
     typed = credentials.get("email") or credentials.get("username") or ""
@@ -117,7 +124,9 @@ def _on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     log_event("login_failed", request, user=user_id, level=logging.WARNING)
 
 
-def _on_mfa_failed(sender, request, user, authenticator, **kwargs) -> None:
+def _on_mfa_failed(
+    sender: object, request: HttpRequest, user: User, authenticator: Authenticator, **kwargs: Any
+) -> None:
     log_event(
         "mfa_failed",
         request,
@@ -131,15 +140,21 @@ def _on_mfa_failed(sender, request, user, authenticator, **kwargs) -> None:
 # Changes to how an account signs in ----------------------------------------------------
 
 
-def _account_change(event: str):
-    def receiver(sender, request, user, **kwargs) -> None:
+def _account_change(event: str) -> Callable[..., None]:
+    def receiver(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
         log_event(event, request, user=user)
 
     return receiver
 
 
-def _mfa_change(event: str):
-    def receiver(sender, request, user, authenticator, **kwargs) -> None:
+def _mfa_change(event: str) -> Callable[..., None]:
+    def receiver(
+        sender: object,
+        request: HttpRequest,
+        user: User,
+        authenticator: Authenticator,
+        **kwargs: Any,
+    ) -> None:
         log_event(event, request, user=user, authenticator=authenticator.type)
 
     return receiver

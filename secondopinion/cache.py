@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import base64
 import pickle
+from typing import Any
 
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.timezone import now as tz_now
 
 # The table `migrate` creates (cases/migrations/0003_shared_cache.py).
@@ -26,12 +28,12 @@ DEFAULT_TABLE = "secondopinion_cache"
 
 
 class DatabaseCache(DjangoDatabaseCache):
-    def incr(self, key, delta=1, version=None):
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         qn = connection.ops.quote_name
-        table = qn(self._table)
+        table = qn(self.cache_model_class._meta.db_table)
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         with transaction.atomic(using=db), connection.cursor() as cursor:
             cursor.execute(
@@ -54,7 +56,7 @@ class DatabaseCache(DjangoDatabaseCache):
         return new_value
 
     @staticmethod
-    def _expired(connection, expires) -> bool:
+    def _expired(connection: BaseDatabaseWrapper, expires: Any) -> bool:
         expression = models.Expression(output_field=models.DateTimeField())
         for converter in connection.ops.get_db_converters(
             expression

@@ -1,6 +1,7 @@
 """Settings for Second Opinion, read from the environment (see .env.example)."""
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -193,7 +194,7 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Rate limits, counted in the shared cache so they hold across workers and machines.
 # A wrong password or two-factor code counts against the address typed (5 in 5 minutes,
 # the same key for the code step) and against the network it came from (10 a minute).
-ACCOUNT_RATE_LIMITS = {
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/h/ip",
@@ -269,7 +270,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (

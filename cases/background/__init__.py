@@ -14,10 +14,10 @@ from django.db import transaction
 try:  # Django 6
     from django.tasks import Task, task, task_backends
     from django.tasks.backends.immediate import ImmediateBackend
-except ImportError:
-    from django_tasks import task, task_backends
-    from django_tasks.backends.immediate import ImmediateBackend
-    from django_tasks.base import Task
+except ImportError:  # the stubs describe Django 6's: mypy checks against those
+    from django_tasks import task, task_backends  # type: ignore[assignment,no-redef]
+    from django_tasks.backends.immediate import ImmediateBackend  # type: ignore[assignment]
+    from django_tasks.base import Task  # type: ignore[assignment]
 
 from django_tasks_db import DatabaseBackend
 

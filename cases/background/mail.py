@@ -192,8 +192,8 @@ def _send(rows: list[OutgoingEmail], now: dt.datetime, report: DeliveryReport) -
                 logger.warning("Closing the mail connection failed", exc_info=True)
     OutgoingEmail.objects.filter(pk__in=delivered).delete()
     report.sent += len(delivered)
-    for row, exc in failed:
-        _record_failure(row, exc, now)
+    for row, error in failed:
+        _record_failure(row, error, now)
         report.last_error = row.last_error
         if row.failed_at:
             report.given_up += 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rq.job import Job
+from rq.queue import Queue
 from rq.worker import Worker
 
 from cases.background.schedule import TICKING
@@ -11,6 +13,6 @@ class ForkSafeWorker(Worker):
     """Forks each job's process only between the schedule's ticks, while the schedule
     thread holds no database connection for the child to inherit."""
 
-    def fork_work_horse(self, job, queue) -> None:
+    def fork_work_horse(self, job: Job, queue: Queue) -> None:
         with TICKING:
             super().fork_work_horse(job, queue)

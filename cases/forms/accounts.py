@@ -13,10 +13,12 @@ from allauth.core import context
 from allauth.mfa.base import forms as mfa_base_forms
 from allauth.mfa.totp import forms as mfa_totp_forms
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import security
+from cases.text import Text
 
 CODE_LABEL = gettext_lazy("Code from your authenticator app")
 CODE_HINT = gettext_lazy(
@@ -27,7 +29,7 @@ CODE_HINT = gettext_lazy(
 TOO_MANY = "too_many_login_attempts"
 
 
-def _too_many(request) -> forms.ValidationError:
+def _too_many(request: HttpRequest) -> forms.ValidationError:
     """allauth's limit on wrong passwords or codes was reached: log it, say what to do."""
     security.rate_limited(request, "login_failed")
     return forms.ValidationError(
@@ -42,8 +44,8 @@ def _too_many(request) -> forms.ValidationError:
 class PlainFieldsMixin:
     """Drop placeholders, and relabel fields given in ``labels`` / ``hints``."""
 
-    labels: dict[str, str] = {}
-    hints: dict[str, str] = {}
+    labels: dict[str, Text] = {}
+    hints: dict[str, Text] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
-from cases.forms.fields import DATE_INVALID, DateInput, not_in_future
+from cases.forms.fields import DATE_INVALID, DateInput, choice_field, choices_of, not_in_future
 from cases.models import Case, Reason
 
 
@@ -119,11 +120,12 @@ class TreatmentForm(GuardedModelForm):
         }
         error_messages = {"treatment_start_by": {"invalid": DATE_INVALID}}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Radio lists read better without Django's dashed blank option.
         for name in ("treatment_kind", "treatment_urgency"):
-            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+            field = choice_field(self, name)
+            field.choices = [c for c in choices_of(field) if c[0]]
 
     def clean_treatment_start_by(self) -> dt.date | None:
         value = self.cleaned_data.get("treatment_start_by")
@@ -158,7 +160,8 @@ class ReasonsForm(GuardedModelForm):
         return [value for value, _ in Reason.choices if value in chosen]
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         reasons = data.get("reasons") or []
         if Reason.OTHER in reasons and not (data.get("reasons_other") or "").strip():
             self.add_error(

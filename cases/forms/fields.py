@@ -6,13 +6,16 @@ One home, so a date reads the same way and fails with the same words on every sc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from cases.text import Text
 
 # One message for a date the browser (or a person typing without a date picker) got wrong.
 DATE_INVALID = _("Enter a real date, for example 27 3 2026")
@@ -71,7 +74,7 @@ class MoneyField(forms.DecimalField):
         self.error_messages.setdefault("max_digits", too_big)
         self.error_messages.setdefault("max_whole_digits", too_big)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: int
         if isinstance(value, str):
             value = value.strip().replace("$", "").replace(",", "").replace(" ", "")
         return super().to_python(value)
@@ -93,7 +96,7 @@ class ForThePatient(forms.BaseForm):
     its possessive). Section summaries ask ``label_for`` so they read the same.
     """
 
-    others: ClassVar[dict[str, str]] = {}
+    others: ClassVar[dict[str, Text]] = {}
     base_fields: ClassVar[dict[str, forms.Field]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -117,3 +120,15 @@ def _case_of(instance: Any) -> Any:
     if hasattr(instance, "relationship"):
         return instance
     return getattr(instance, "case", None)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """One of the form's fields that offers choices, typed as such for its ``choices``."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} offers no choices"
+    return field
+
+
+def choices_of(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
+    """The pairs a choice field offers: Django keeps them as a list, whatever it was given."""
+    return list(cast("Iterable[tuple[Any, Any]]", field.choices))

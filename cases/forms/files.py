@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +20,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(d, initial) for d in data]
         return [super().clean(data, initial)]
@@ -28,7 +31,9 @@ MAX_FILES_AT_ONCE = 20
 
 
 class AttachForm(forms.Form):
-    files = MultipleFileField(
+    # A declared field, which the form's metaclass takes out of the class: no clash
+    # with BaseForm.files (the uploaded data) at run time, only in the stubs.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Attach files"),
         help_text=format_lazy(
             _(
@@ -42,7 +47,7 @@ class AttachForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, record_id: int, **kwargs):
+    def __init__(self, *args: Any, record_id: int, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"record-{record_id}-%s")
         super().__init__(*args, **kwargs)
         self.fields["files"].widget.attrs["accept"] = (
@@ -50,7 +55,7 @@ class AttachForm(forms.Form):
             "image/heic,application/zip"
         )
 
-    def clean_files(self):
+    def clean_files(self) -> list[UploadedFile]:
         files = self.cleaned_data["files"]
         if len(files) > MAX_FILES_AT_ONCE:
             raise forms.ValidationError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +33,7 @@ class LetterSentForm(forms.Form):
         error_messages={"required": gettext_lazy("Choose how you sent the letter")},
     )
 
-    def clean_sent_on(self):
+    def clean_sent_on(self) -> dt.date:
         value = self.cleaned_data["sent_on"]
         not_in_future(value, _("Enter a date that is today or in the past"))
         if value.year < 2000:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
-from cases.forms.fields import DATE_ERRORS, DateInput, MoneyField, not_in_future
+from cases.forms.fields import DATE_ERRORS, DateInput, MoneyField, choice_field, not_in_future
 from cases.models import Decision, FollowUpAction, Opinion, Question, Result
 from cases.models.case import Urgency
 
@@ -86,10 +87,10 @@ class OutcomeForm(GuardedModelForm):
         super().__init__(*args, **kwargs)
         # Only the three results, no empty radio; the field itself is optional on the model
         # because an opinion starts without an outcome.
-        self.fields["result"].choices = Result.choices
+        choice_field(self, "result").choices = Result.choices
         self.fields["result"].required = True
         self.fields["result"].error_messages["required"] = _("Select what the specialist concluded")
-        self.fields["outcome_urgency"].choices = Urgency.choices
+        choice_field(self, "outcome_urgency").choices = Urgency.choices
         self.questions = list(questions)
         for question in self.questions:
             name = self.answer_name(question)
@@ -114,9 +115,9 @@ class OutcomeForm(GuardedModelForm):
         return [self[self.answer_name(q)] for q in self.questions]
 
     def outcome_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self._meta.fields]
+        return [self[name] for name in self.guarded_fields]
 
-    def clean_outcome_on(self):
+    def clean_outcome_on(self) -> dt.date | None:
         return not_in_future(
             self.cleaned_data.get("outcome_on"),
             _("The date of the opinion must be today or in the past"),
@@ -136,7 +137,7 @@ class OutcomeForm(GuardedModelForm):
                     _("Answer to “%(question)s”") % {"question": q.text}: q.answer or _("(empty)")
                     for q in current
                 }
-                data = self.data.copy()
+                data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
                 data[self.add_prefix("answers_version")] = now
                 self.data = data
                 self.add_error(None, self.conflict_message)
@@ -144,6 +145,7 @@ class OutcomeForm(GuardedModelForm):
             opinion = super().save_guarded()
             if opinion is None:
                 return None
+            assert isinstance(opinion, Opinion)
             for question in current:
                 question.answer = self.cleaned_data.get(self.answer_name(question), "")
             Question.objects.bulk_update(current, ["answer"])
@@ -190,7 +192,7 @@ class DecisionForm(GuardedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = Decision.choices
+        choice_field(self, "decision").choices = Decision.choices
         self.fields["decision"].required = True
         self.fields["decision"].error_messages["required"] = _("Select what you will do next")
         self.fields["decided_on"].required = True
@@ -198,7 +200,7 @@ class DecisionForm(GuardedModelForm):
         if not self.initial.get("decided_on"):
             self.initial["decided_on"] = timezone.localdate()
 
-    def clean_decided_on(self):
+    def clean_decided_on(self) -> dt.date | None:
         return not_in_future(
             self.cleaned_data.get("decided_on"),
             _("The date you decided must be today or in the past"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -18,6 +19,8 @@ from cases.forms.fields import (
     DateTimeInput,
     ForThePatient,
     MoneyField,
+    choice_field,
+    choices_of,
     not_in_future,
 )
 from cases.models import Case, InformChoice, InsuranceCall, Opinion
@@ -26,8 +29,8 @@ from cases.models import Case, InformChoice, InsuranceCall, Opinion
 def _no_blank_choice(form: forms.BaseForm, *names: str) -> None:
     """Radio lists read better without Django's dashed blank option."""
     for name in names:
-        choices = form.fields[name].choices
-        form.fields[name].choices = [c for c in choices if c[0] or c[1] != "---------"]
+        field = choice_field(form, name)
+        field.choices = [c for c in choices_of(field) if c[0] or c[1] != "---------"]
 
 
 # Step 1 ---------------------------------------------------------------------------
@@ -69,7 +72,8 @@ class InformForm(GuardedModelForm):
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("informed_on") and data.get("inform_choice") != InformChoice.TOLD:
             self.add_error(
                 "inform_choice", _("You gave a date you told them: choose “I have told them”")
@@ -109,7 +113,7 @@ class CoverageForm(GuardedModelForm):
         fields = ["coverage", "in_network", "estimated_cost"]
         widgets = {"coverage": forms.RadioSelect, "in_network": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _no_blank_choice(self, "coverage", "in_network")
 
@@ -136,7 +140,7 @@ class ReferralForm(ForThePatient, GuardedModelForm):
             "referral_decided_on": {"invalid": DATE_INVALID},
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _no_blank_choice(self, "referral_status")
 
@@ -151,7 +155,8 @@ class ReferralForm(ForThePatient, GuardedModelForm):
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         asked, decided = data.get("referral_requested_on"), data.get("referral_decided_on")
         if asked and decided and decided < asked:
             self.add_error(
@@ -180,7 +185,7 @@ class PriorAuthForm(ForThePatient, GuardedModelForm):
         widgets = {"prior_auth_status": forms.RadioSelect, "prior_auth_requested_on": DateInput}
         error_messages = {"prior_auth_requested_on": {"invalid": DATE_INVALID}}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _no_blank_choice(self, "prior_auth_status")
 
@@ -260,9 +265,11 @@ class AppointmentForm(ForThePatient, GuardedModelForm):
         }
         error_messages = {"appointment_at": {"invalid": DATETIME_INVALID}}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["appointment_at"].input_formats = DATETIME_INPUT_FORMATS
+        appointment_at = self.fields["appointment_at"]
+        assert isinstance(appointment_at, forms.DateTimeField)
+        appointment_at.input_formats = DATETIME_INPUT_FORMATS
         _no_blank_choice(self, "appointment_mode", "records_arrived")
 
     def clean_appointment_at(self) -> dt.datetime | None:

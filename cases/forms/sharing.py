@@ -93,7 +93,8 @@ class AuthorityForm(GuardedModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("authority_expires") and not data.get("authority_kind"):
             self.add_error(
                 "authority_kind",

@@ -7,8 +7,15 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from cases.text import Text
+
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from cases.services.letters import Source
+
     from .opinion import Opinion
+    from .sharing import Membership
 
 
 class Relationship(models.TextChoices):
@@ -55,7 +62,7 @@ class InformChoice(models.TextChoices):
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
-    def visible_to(self, user) -> CaseQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> CaseQuerySet:
         """Cases the user is a member of, in any role."""
         if not user.is_authenticated:
             return self.none()
@@ -137,6 +144,14 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    # Not columns: set on an instance for one request. ``cases.access.get_case`` sets
+    # the viewer's membership; the dashboard sets the rest on the cases it lists.
+    membership: Membership
+    my_role_label: Text
+    opinion: Opinion
+    next_step: str
+    letter_clocks: list[Source]
+
     class Meta:
         ordering = ["patient_name", "-created_at"]
 
@@ -167,9 +182,9 @@ class Case(models.Model):
             return "•" * len(self.member_id)
         return "•" * (len(self.member_id) - 4) + self.member_id[-4:]
 
-    def reason_labels(self) -> list[str]:
+    def reason_labels(self) -> list[Text]:
         labels = dict(Reason.choices)
-        out = [labels[r] for r in self.reasons if r in labels and r != Reason.OTHER]
+        out: list[Text] = [labels[r] for r in self.reasons if r in labels and r != Reason.OTHER]
         if Reason.OTHER in self.reasons:
             out.append(self.reasons_other or labels[Reason.OTHER])
         return out

@@ -11,8 +11,10 @@ record or the whole case goes.
 from __future__ import annotations
 
 import secrets
+from typing import IO, TYPE_CHECKING, Any, Self
 
 from django.conf import settings
+from django.core.files.base import File
 from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils import timezone
@@ -20,6 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .items import RecordItem
 from .querysets import InCaseQuerySet
+
+if TYPE_CHECKING:
+    from _typeshed import StrPath
+
+    from .case import Case
 
 
 class AttachmentsStorage(Storage):
@@ -33,31 +40,31 @@ class AttachmentsStorage(Storage):
     def target() -> Storage:
         return storages["attachments"]
 
-    def open(self, name, mode="rb"):
+    def open(self, name: str, mode: str = "rb") -> File:
         return self.target().open(name, mode)
 
-    def save(self, name, content, max_length=None):
+    def save(self, name: str | None, content: IO[Any], max_length: int | None = None) -> str:
         return self.target().save(name, content, max_length=max_length)
 
-    def generate_filename(self, filename):
+    def generate_filename(self, filename: StrPath) -> str:
         return self.target().generate_filename(filename)
 
-    def get_available_name(self, name, max_length=None):
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
         return self.target().get_available_name(name, max_length=max_length)
 
-    def delete(self, name):
+    def delete(self, name: str) -> None:
         return self.target().delete(name)
 
-    def exists(self, name):
+    def exists(self, name: str) -> bool:
         return self.target().exists(name)
 
-    def size(self, name):
+    def size(self, name: str) -> int:
         return self.target().size(name)
 
-    def listdir(self, path):
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
         return self.target().listdir(path)
 
-    def url(self, name):
+    def url(self, name: str | None) -> str:
         raise NotImplementedError("Attachments have no URL: the download view serves them.")
 
 
@@ -97,7 +104,7 @@ def random_name(kind: str) -> str:
 
 
 class AttachmentQuerySet(InCaseQuerySet["Attachment"]):
-    def in_case(self, case):
+    def in_case(self, case: Case) -> Self:
         return self.filter(record__opinion__case=case)
 
 

@@ -61,6 +61,9 @@ class RecordItem(models.Model):
 
     objects = OpinionItemQuerySet.as_manager()
 
+    # Not a column: the packet counts the pages of the documents attached to it.
+    attached_pages: int
+
     class Meta:
         ordering = ["position", "id"]
 

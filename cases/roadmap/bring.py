@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.models import Medication, Question
 from cases.models.items import RecordFormat, RecordItem, RecordKind
 
 
@@ -57,8 +56,8 @@ def _records_item(
 
 def what_to_bring(
     records: Sequence[RecordItem],
-    medications: Sequence[Medication],
-    questions: Sequence[Question],
+    medications: Sized,
+    questions: Sized,
     *,
     can_edit: bool = True,
 ) -> list[BringItem]:

@@ -162,6 +162,7 @@ def letter_warnings(
     out = []
     for source in running_clocks(records, letters, today):
         clock = source.clock
+        assert clock is not None  # running_clocks keeps the places with one
         if clock.overdue:
             message = _(
                 "The records request to %(source)s was due by %(due)s and is %(late)s. "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -19,6 +20,9 @@ from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObje
 from cases.models import RecordItem
 from cases.models.files import Attachment, FileKind
 from cases.services.files import open_image
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +48,7 @@ def check_size(records: list[RecordItem]) -> None:
         )
 
 
-def _jpeg_page(data: bytes, image, width: float, height: float) -> PageObject:
+def _jpeg_page(data: bytes, image: Image.Image, width: float, height: float) -> PageObject:
     """The JPEG's own bytes placed on the page (DCTDecode): nothing decoded or re-encoded."""
     box_w, box_h = width - 2 * MARGIN, height - 2 * MARGIN
     scale = min(box_w / image.width, box_h / image.height)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Membership, RecordItem, Role
 from cases.models.items import RecordFormat, RecordKind
+from cases.text import Text
 
 # The article's checklist of records to gather for the second provider.
-STARTER_RECORDS: list[tuple[str, str, str]] = [
+STARTER_RECORDS: list[tuple[str, Text, str]] = [
     (RecordKind.PATHOLOGY, _("Diagnosis or pathology report"), ""),
     (RecordKind.LABS, _("Lab results"), ""),
     (RecordKind.IMAGING_REPORT, _("Imaging reports"), ""),
@@ -26,7 +28,7 @@ STARTER_RECORDS: list[tuple[str, str, str]] = [
 
 
 @transaction.atomic
-def create_case(*, owner, **fields: Any) -> Case:
+def create_case(*, owner: User, **fields: Any) -> Case:
     """Create a case owned by ``owner``, its second opinion with the starter checklist."""
     case = Case.objects.create(created_by=owner, **fields)
     Membership.objects.create(case=case, user=owner, role=Role.OWNER)

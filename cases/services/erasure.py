@@ -16,11 +16,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.admin.models import LogEntry as AdminLogEntry
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Count, Q
@@ -100,7 +101,7 @@ def _delete_stored(names: list[str]) -> None:
 
 
 @transaction.atomic
-def erase_case(case: Case, *, by: AbstractBaseUser | None) -> None:
+def erase_case(case: Case, *, by: User | None) -> None:
     """Delete the case, everything in it and its activity trail, leaving a tombstone."""
     case_id = str(case.pk)
     keys = _keys_under(case)
@@ -133,7 +134,7 @@ class SoleOwnership:
     others: list[Membership]
 
 
-def sole_owned(user: AbstractBaseUser) -> list[SoleOwnership]:
+def sole_owned(user: User) -> list[SoleOwnership]:
     """Cases ``user`` alone owns, each with its other members; two queries."""
     cases = list(
         Case.objects.filter(memberships__user=user, memberships__role=Role.OWNER)
@@ -161,7 +162,7 @@ DELETE = "delete"
 
 
 @transaction.atomic
-def delete_account(user: AbstractBaseUser, choices: dict[str, str]) -> None:
+def delete_account(user: User, choices: dict[str, str]) -> None:
     """Settle each case ``user`` alone owns as chosen, then delete the account.
 
     ``choices`` maps each such case's id to ``DELETE`` or ``"member-<membership id>"``.
@@ -208,7 +209,9 @@ def cases_without_owner() -> models.QuerySet[Case]:
     ).filter(owners=0)
 
 
-def guard_last_owner(sender, instance: Membership, origin=None, **kwargs) -> None:
+def guard_last_owner(
+    sender: type[Membership], instance: Membership, origin: object = None, **kwargs: Any
+) -> None:
     """pre_delete: refuse to remove a case's last owner unless the case itself is going.
 
     Deleting a user deletes their memberships; without this, deleting someone who alone

@@ -18,10 +18,10 @@ import tempfile
 import time
 import zipfile
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from cases import audit
 from cases.models import Case, Membership
 from cases.pdf import render_pdf
 from cases.services import portable
-from cases.services.packet import build_packet
+from cases.services.packet import Paper, build_packet
 from cases.services.summary import decision_summary_html, has_decision
 
 ACCOUNT_FORMAT = "second-opinion-account"
@@ -37,7 +37,7 @@ ACCOUNT_FORMAT_VERSION = 1
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
-def case_pdfs(case: Case, user: AbstractBaseUser, *, paper: str) -> dict[str, bytes]:
+def case_pdfs(case: Case, user: User, *, paper: Paper) -> dict[str, bytes]:
     """The packet and, once a decision is recorded, the decision summary, rendered exactly
     as their download links render them. ``case.membership`` must be the user's.
 
@@ -67,7 +67,7 @@ def _spool() -> tempfile.SpooledTemporaryFile:
     return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned)
 
 
-def _finish(spool, file_name: str, **extra) -> Export:
+def _finish(spool: IO[bytes], file_name: str, **extra: Any) -> Export:
     size = spool.tell()
     spool.seek(0)
     return Export(file=spool, file_name=file_name, size=size, **extra)
@@ -89,9 +89,9 @@ def _write_case(
     archive: zipfile.ZipFile,
     folder: str,
     case: Case,
-    user: AbstractBaseUser,
+    user: User,
     *,
-    paper: str,
+    paper: Paper,
     now: dt.datetime,
     pdfs: bool = True,
 ) -> None:
@@ -116,7 +116,7 @@ def _write_case(
     archive.writestr(folder + "README.txt", readme)
 
 
-def export_case(case: Case, user: AbstractBaseUser, *, paper: str = "a4") -> Export:
+def export_case(case: Case, user: User, *, paper: Paper = "a4") -> Export:
     """Everything in ``case`` as one ZIP, written to the case's activity trail."""
     now = timezone.now()
     spool = _spool()
@@ -126,7 +126,9 @@ def export_case(case: Case, user: AbstractBaseUser, *, paper: str = "a4") -> Exp
     return _finish(spool, f"second-opinion-case-{timezone.localdate(now):%Y-%m-%d}.zip")
 
 
-def account_document(user: AbstractBaseUser, folders: list[tuple[str, Membership]], now):
+def account_document(
+    user: User, folders: list[tuple[str, Membership]], now: dt.datetime
+) -> dict[str, Any]:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
@@ -157,7 +159,7 @@ def account_document(user: AbstractBaseUser, folders: list[tuple[str, Membership
     }
 
 
-def export_account(user: AbstractBaseUser, *, paper: str = "a4") -> Export:
+def export_account(user: User, *, paper: Paper = "a4") -> Export:
     """The person's account and every case they can see, in one ZIP.
 
     PDFs take most of the time: once ``ACCOUNT_EXPORT_PDF_SECONDS`` have gone by, the

@@ -7,11 +7,13 @@ file leaves the record's other files as they were.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Attachment, Case, FileKind, RecordItem
 from cases.models.files import attachments_storage, random_name
 from cases.models.items import RecordStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from PIL import Image
 
 THUMBNAIL_SIZE = (240, 240)
 # A decompression bomb in an image is refused rather than decoded (Pillow's own guard
@@ -71,7 +77,7 @@ def _sniff(head: bytes) -> FileKind | None:
     return None
 
 
-def _thumbnail(image) -> bytes:
+def _thumbnail(image: Image.Image) -> bytes:
     from PIL import ImageOps
 
     image = ImageOps.exif_transpose(image)
@@ -83,7 +89,7 @@ def _thumbnail(image) -> bytes:
     return out.getvalue()
 
 
-def open_image(stream):
+def open_image(stream: IO[bytes]) -> Image.Image:
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -150,7 +156,7 @@ def case_bytes(case: Case) -> int:
 
 
 @transaction.atomic
-def attach(record: RecordItem, uploads: list[File], user) -> list[Attachment]:
+def attach(record: RecordItem, uploads: list[File], user: User) -> list[Attachment]:
     """Check every file, then store them all; one refusal attaches none of them."""
     checked = [check_upload(u) for u in uploads]
     case = record.opinion.case
@@ -166,7 +172,9 @@ def attach(record: RecordItem, uploads: list[File], user) -> list[Attachment]:
     return store(record, checked, user)
 
 
-def store(record: RecordItem, checked: list[Checked], user, *, added_at=None) -> list[Attachment]:
+def store(
+    record: RecordItem, checked: list[Checked], user: User, *, added_at: dt.datetime | None = None
+) -> list[Attachment]:
     """Save checked files to storage and their rows; on failure, none stays stored."""
     made: list[Attachment] = []
     try:
@@ -202,7 +210,7 @@ def delete_stored(names: list[str]) -> None:
 
 
 @receiver(post_delete, sender=Attachment, dispatch_uid="attachment_stored_objects")
-def _delete_objects(sender, instance: Attachment, **kwargs) -> None:
+def _delete_objects(sender: type[Attachment], instance: Attachment, **kwargs: Any) -> None:
     """A removed file, record or case takes its stored objects, once that commits."""
     names = instance.stored_names()
     transaction.on_commit(lambda: delete_stored(names))

@@ -21,19 +21,28 @@ import stat
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from auditlog.context import disable_auditlog
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import audit
-from cases.models import Attachment, Case, Medication, Membership, RecordRequest, Role
+from cases.models import (
+    Attachment,
+    Case,
+    Medication,
+    Membership,
+    RecordItem,
+    RecordRequest,
+    Role,
+)
 from cases.models.letters import source_key
 from cases.services import portable
 
@@ -192,7 +201,10 @@ def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _read_attachments(
-    archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], folder: str, document
+    archive: zipfile.ZipFile,
+    names: dict[str, zipfile.ZipInfo],
+    folder: str,
+    document: dict[str, Any],
 ) -> dict[str, IO[bytes]]:
     """Each listed document's bytes, checked against its size and SHA-256 in case.json."""
     out: dict[str, IO[bytes]] = {}
@@ -273,8 +285,11 @@ def _parse(data: bytes) -> dict[str, Any]:
         raise ImportRefused(NOT_AN_EXPORT)
     version = document.get("format_version")
     if version != portable.FORMAT_VERSION:
-        newer = isinstance(version, int) and not isinstance(version, bool)
-        newer = newer and version > portable.FORMAT_VERSION
+        newer = (
+            isinstance(version, int)
+            and not isinstance(version, bool)
+            and version > portable.FORMAT_VERSION
+        )
         words = {"version": _short(version), "ours": portable.FORMAT_VERSION}
         if newer:
             message = _(
@@ -303,7 +318,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 20 else text[:19] + "…"
 
 
-def _where(path) -> str:
+def _where(path: Iterable[str | int]) -> str:
     parts = [str(p) for p in path]
     return "case.json › " + " › ".join(parts) if parts else _("the top of case.json")
 
@@ -325,7 +340,10 @@ def _check_consistency(document: dict[str, Any]) -> None:
 # Writing the case --------------------------------------------------------------------------
 
 
-def _build(part: portable.Part, data: dict[str, Any], *, where: str, **links) -> models.Model:
+M = TypeVar("M", bound=models.Model)
+
+
+def _build(part: portable.Part[M], data: dict[str, Any], *, where: str, **links: Any) -> M:
     skip = {"id", "created_at", "updated_at"}
     values = {
         f.name: portable.load_value(f, data[f.name]) for f in part.fields if f.name not in skip
@@ -342,9 +360,7 @@ def _build(part: portable.Part, data: dict[str, Any], *, where: str, **links) ->
     return obj
 
 
-def _create_case(
-    document: dict[str, Any], user: AbstractBaseUser, files: dict[str, IO[bytes]]
-) -> Case:
+def _create_case(document: dict[str, Any], user: User, files: dict[str, IO[bytes]]) -> Case:
     case = _build(portable.CASE, document["case"], where=_("the case"), created_by=user)
     medications = [
         _build(portable.MEDICATION, m, where=_("the medications")) for m in document["medications"]
@@ -401,7 +417,12 @@ def _create_case(
     return case
 
 
-def _attach_documents(document, records, user, files: dict[str, IO[bytes]]) -> None:
+def _attach_documents(
+    document: dict[str, Any],
+    records: dict[int, list[RecordItem]],
+    user: User,
+    files: dict[str, IO[bytes]],
+) -> None:
     """Each document goes through the same checks as an upload: by content, never trusted."""
     from django.core.files import File
 
@@ -429,7 +450,7 @@ class Imported:
     left_behind: int
 
 
-def import_documents(files: list[CaseFile], user: AbstractBaseUser) -> list[Imported]:
+def import_documents(files: list[CaseFile], user: User) -> list[Imported]:
     """Create the cases read by ``read_archive`` in ``user``'s account, all or nothing."""
     email = (user.email or "").lower()
     with transaction.atomic():
@@ -448,8 +469,6 @@ def import_documents(files: list[CaseFile], user: AbstractBaseUser) -> list[Impo
     ]
 
 
-def import_cases(
-    upload: IO[bytes], user: AbstractBaseUser, *, size: int | None = None
-) -> list[Imported]:
+def import_cases(upload: IO[bytes], user: User, *, size: int | None = None) -> list[Imported]:
     """Read the ZIP and import every case in it into ``user``'s account."""
     return import_documents(read_archive(upload, size=size), user)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import transaction
@@ -19,6 +19,9 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Membership, Opinion, RecordItem, RecordRequest
 from cases.models.items import RecordFormat, RecordKind, RecordStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 from cases.models.letters import EXTENSION_DAYS, MAX_LETTERS, RESPONSE_DAYS, Clock, source_key
 from cases.models.sharing import AuthorityKind
 from cases.services.sharing import display_name
@@ -208,7 +211,9 @@ class Letter:
         return f"records-request-{self.request.pk}.pdf"
 
 
-def build_letter(case: Case, letter: RecordRequest, user, today: dt.date | None = None) -> Letter:
+def build_letter(
+    case: Case, letter: RecordRequest, user: User, today: dt.date | None = None
+) -> Letter:
     """The letter as ``user`` would send it: in the patient's words, or a caregiver's with
     the authority they have on file."""
     today = today or timezone.localdate()

@@ -9,17 +9,24 @@ predictably.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, TypeGuard, TypeVar
 
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import RecordItem
+from cases.models import Medication, Question, RecordItem
 from cases.models.items import RecordStatus
 
 Direction = Literal["up", "down"]
+# The items a person keeps in their own order.
+Positioned = TypeVar("Positioned", RecordItem, Medication, Question)
+
+
+def is_direction(value: object) -> TypeGuard[Direction]:
+    return value in ("up", "down")
+
 
 # Questions patients are advised to ask a second doctor (see the domain brief).
 SUGGESTED_QUESTIONS = [
@@ -39,13 +46,15 @@ def _same_text(text: str) -> str:
 
 
 def unused_suggestions(texts: list[str]) -> list[str]:
-    """The suggested questions not already on a list holding ``texts``."""
+    """The suggested questions, in the reader's language, not already on a list holding
+    ``texts``."""
     asked = {_same_text(t) for t in texts}
-    return [q for q in SUGGESTED_QUESTIONS if _same_text(q) not in asked]
+    suggestions = [str(q) for q in SUGGESTED_QUESTIONS]
+    return [q for q in suggestions if _same_text(q) not in asked]
 
 
 # Moving a record to one of these statuses stamps today's date on the matching field.
-STATUS_DATE_FIELD = {
+STATUS_DATE_FIELD: dict[str, str] = {
     RecordStatus.REQUESTED: "requested_on",
     RecordStatus.RECEIVED: "received_on",
     RecordStatus.SENT: "sent_on",
@@ -58,7 +67,7 @@ def next_position(siblings: models.QuerySet) -> int:
     return 0 if highest is None else highest + 1
 
 
-def append(item: models.Model, siblings: models.QuerySet) -> models.Model:
+def append(item: Positioned, siblings: models.QuerySet) -> Positioned:
     """Save a new ``item`` (its owner already set) at the end of ``siblings``."""
     item.position = next_position(siblings)
     item.save()
@@ -66,7 +75,7 @@ def append(item: models.Model, siblings: models.QuerySet) -> models.Model:
 
 
 @transaction.atomic
-def move(item: models.Model, siblings: models.QuerySet, direction: Direction) -> bool:
+def move(item: Positioned, siblings: models.QuerySet, direction: Direction) -> bool:
     """Swap ``item`` with its neighbour in ``siblings``; False if it is already at that end."""
     ids = list(siblings.select_for_update().order_by("position", "id").values_list("id", flat=True))
     index = ids.index(item.pk)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -22,9 +22,13 @@ from cases import display
 from cases.models import Case, Medication, Membership, Opinion, Question, RecordItem, Role
 from cases.models.items import RecordFormat, RecordStatus
 from cases.services.lists import SUGGESTED_QUESTIONS
+from cases.text import Text
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 Paper = Literal["a4", "letter"]
-PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": pgettext_lazy("paper size", "US Letter")}
+PAPER_SIZES: dict[str, Text] = {"a4": "A4", "letter": pgettext_lazy("paper size", "US Letter")}
 
 # Regions where US Letter is the usual paper (the Americas that follow US practice, and
 # the Philippines); everywhere else uses A4.
@@ -168,7 +172,7 @@ class Packet:
 _person_name = display.person_name
 
 
-def _brought_by(case: Case, user) -> str:
+def _brought_by(case: Case, user: User) -> str:
     membership: Membership | None = getattr(case, "membership", None)
     if membership is not None and membership.is_owner:
         if case.relationship == "self":
@@ -241,7 +245,9 @@ def _timeline(case: Case, opinion: Opinion, records: list[RecordItem]) -> list[T
     return sorted(entries, key=lambda e: e.date)
 
 
-def build_packet(case: Case, user, *, paper: Paper = "a4", today: dt.date | None = None) -> Packet:
+def build_packet(
+    case: Case, user: User, *, paper: Paper = "a4", today: dt.date | None = None
+) -> Packet:
     """Gather the packet for ``case`` as ``user`` downloads it; four queries whatever the size.
 
     ``case`` comes from ``get_case`` with ``case.membership`` set for ``user``.
@@ -253,7 +259,10 @@ def build_packet(case: Case, user, *, paper: Paper = "a4", today: dt.date | None
             Prefetch(
                 "records",
                 queryset=RecordItem.objects.order_by("position", "id").prefetch_related("files"),
-            ),
+            )
+        )
+        # A second call: mypy cannot join the two Prefetch types of one call.
+        .prefetch_related(
             Prefetch("questions", queryset=Question.objects.order_by("position", "id")),
             "calls",
         )

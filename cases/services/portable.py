@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -34,16 +34,25 @@ from cases.models import (
     RecordRequest,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from jsonschema import Draft202012Validator
+
+    from cases.models import Attachment
+
 FORMAT = "second-opinion-case"
 FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "case-export.v1.schema.json"
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 @dataclass(frozen=True)
-class Part:
+class Part(Generic[M]):
     """One kind of object in the document: its model and the fields that travel."""
 
-    model: type[models.Model]
+    model: type[M]
     # Fields that are not data of the case: keys, links to other rows, secrets.
     skip: frozenset[str] = frozenset()
 
@@ -71,7 +80,7 @@ MEMBER = Part(Membership, skip=frozenset({"reminders"}))  # a person's own choic
 INVITATION = Part(Invitation, skip=frozenset({"nonce"}))  # the nonce is a secret
 
 # The lists under each opinion, in the document and in the database.
-OPINION_LISTS: dict[str, Part] = {
+OPINION_LISTS: dict[str, Part[Any]] = {
     "records": RECORD,
     "questions": QUESTION,
     "calls": CALL,
@@ -112,15 +121,17 @@ def dump(part: Part, obj: models.Model) -> dict[str, Any]:
     return {f.name: dump_value(f, getattr(obj, f.name)) for f in part.fields}
 
 
-def _email(user) -> str | None:
+def _email(user: User | None) -> str | None:
     return user.email if user is not None else None
 
 
-def _name(user) -> str:
+def _name(user: User | None) -> str:
     return (user.get_full_name() or "").strip() if user is not None else ""
 
 
-def case_document(case: Case, *, exported_by, now: dt.datetime | None = None) -> dict[str, Any]:
+def case_document(
+    case: Case, *, exported_by: User, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """Everything in ``case`` as a JSON-ready dict, in a fixed number of queries."""
     from cases import activity, audit
 
@@ -192,7 +203,7 @@ def case_document(case: Case, *, exported_by, now: dt.datetime | None = None) ->
     }
 
 
-def _sha256(attachment) -> str:
+def _sha256(attachment: Attachment) -> str:
     digest = hashlib.sha256()
     with attachment.file.open("rb") as stream:
         for chunk in iter(lambda: stream.read(1024 * 1024), b""):
@@ -200,9 +211,9 @@ def _sha256(attachment) -> str:
     return digest.hexdigest()
 
 
-def zip_path(attachment) -> str:
+def zip_path(attachment: Attachment) -> str:
     """Its place in the ZIP: the random stored name, never the person's file name."""
-    return "files/" + attachment.file.name.rsplit("/", 1)[-1]
+    return "files/" + (attachment.file.name or "").rsplit("/", 1)[-1]
 
 
 def file_entries(opinions: list[Opinion]) -> list[dict[str, Any]]:
@@ -238,7 +249,7 @@ def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def validator():
+def validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator, FormatChecker
 
     return Draft202012Validator(schema(), format_checker=FormatChecker())

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import display, security
+from cases.http import AuthenticatedHttpRequest
 from cases.models import Case, Invitation, Membership, Role
 from cases.models.sharing import _nonce
 
@@ -68,11 +70,9 @@ def invitation_from_token(token: str) -> Invitation:
         raise BadInvitationLink(LinkProblem.EXPIRED) from None
     except signing.BadSignature:
         raise BadInvitationLink(LinkProblem.INVALID) from None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(pk := data.get("i"), int):
         raise BadInvitationLink(LinkProblem.INVALID)
-    invitation = (
-        Invitation.objects.select_related("case", "invited_by").filter(pk=data.get("i")).first()
-    )
+    invitation = Invitation.objects.select_related("case", "invited_by").filter(pk=pk).first()
     if invitation is None:
         raise BadInvitationLink(LinkProblem.INVALID)
     if invitation.accepted_at:
@@ -114,7 +114,7 @@ def send_invitation(request: HttpRequest, invitation: Invitation) -> None:
     )
 
 
-def invite(request: HttpRequest, case: Case, *, email: str, role: str) -> Invitation:
+def invite(request: AuthenticatedHttpRequest, case: Case, *, email: str, role: str) -> Invitation:
     invitation = Invitation.objects.create(
         case=case, email=email.strip().lower(), role=role, invited_by=request.user
     )
@@ -152,7 +152,7 @@ def cancel(invitation: Invitation) -> None:
     current.save(update_fields=["cancelled_at"])
 
 
-def email_matches(user: AbstractBaseUser, email: str) -> bool:
+def email_matches(user: User, email: str) -> bool:
     """Is ``email`` one of the user's addresses? Case does not matter in addresses here."""
     from allauth.account.models import EmailAddress
 
@@ -163,7 +163,7 @@ def email_matches(user: AbstractBaseUser, email: str) -> bool:
 
 
 @transaction.atomic
-def accept(invitation: Invitation, user: AbstractBaseUser) -> Membership:
+def accept(invitation: Invitation, user: User) -> Membership:
     """Give ``user`` the invited role. Never lowers a role the person already has."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
@@ -200,7 +200,7 @@ def _other_owners(membership: Membership) -> bool:
     )
 
 
-def check_can_change(membership: Membership, by: AbstractBaseUser) -> None:
+def check_can_change(membership: Membership, by: User) -> None:
     """The owner manages others; their own membership changes only by transfer or leaving."""
     if membership.user_id == by.pk:
         raise SharingError(
@@ -213,23 +213,23 @@ def check_can_change(membership: Membership, by: AbstractBaseUser) -> None:
         raise SharingError(_("A case must always have an owner."))
 
 
-def remove(membership: Membership, by: AbstractBaseUser) -> None:
+def remove(membership: Membership, by: User) -> None:
     check_can_change(membership, by)
     membership.delete()
 
 
 @transaction.atomic
-def transfer_ownership(case: Case, *, from_user: AbstractBaseUser, to: Membership) -> None:
+def transfer_ownership(case: Case, *, from_user: User, to: Membership) -> None:
     """``to`` becomes the owner; the old owner stays on as an editor."""
     if to.user_id == from_user.pk:
         raise SharingError(_("You are already the owner."))
     current = Membership.objects.select_for_update().get(case=case, user=from_user)
     # The page's copy of the new owner's membership may have been removed meanwhile.
-    to = Membership.objects.select_for_update().filter(pk=to.pk, case=case).first()
-    if to is None:
+    new_owner = Membership.objects.select_for_update().filter(pk=to.pk, case=case).first()
+    if new_owner is None:
         raise SharingError(_("This person no longer has access to the case."))
-    to.role = Role.OWNER
-    to.save(update_fields=["role"])
+    new_owner.role = Role.OWNER
+    new_owner.save(update_fields=["role"])
     current.role = Role.EDITOR
     current.save(update_fields=["role"])
 
@@ -253,7 +253,9 @@ def leave(membership: Membership) -> None:
 # Authority on file ---------------------------------------------------------------------
 
 
-def authority_warnings(memberships, today: dt.date | None = None) -> list[dict]:
+def authority_warnings(
+    memberships: Iterable[Membership], today: dt.date | None = None
+) -> list[dict]:
     """Members whose authority expires within 30 days or has expired."""
     today = today or timezone.localdate()
     warnings = []

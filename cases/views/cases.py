@@ -6,13 +6,14 @@ import uuid
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.access import Need, get_case
 from cases.forms.case import NewCaseForm
+from cases.http import AuthenticatedHttpRequest
 from cases.models import Case
 from cases.sections import section_views
 from cases.services.cases import create_case
@@ -25,7 +26,7 @@ PANELS = [sharing.panel_context, outcomes.panel_context, packet.panel_context]
 
 
 @require_http_methods(["GET", "POST"])
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NewCaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case = create_case(owner=request.user, **form.cleaned_data)
@@ -35,7 +36,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id)
     context = {
         **overview_context(case),
@@ -48,7 +49,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_delete(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def case_delete(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
     return _delete(request, case)
 
@@ -56,7 +57,7 @@ def case_delete(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 # After the access check, so that nobody but the owner learns anything; allauth then asks
 # for the password (or a code) and brings the person back here, their post replayed.
 @reauthentication_required
-def _delete(request: HttpRequest, case: Case) -> HttpResponse:
+def _delete(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST":
         erase_case(case, by=request.user)
         # No name in the message: it waits in the session until shown, and nothing of a

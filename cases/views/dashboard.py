@@ -10,14 +10,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cases import roadmap
+from cases.http import AuthenticatedHttpRequest
 from cases.models import Case, Membership, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_stubs_ext import WithAnnotations
+
+
+class _MyRole(TypedDict):
+    my_role: str
 
 
 @dataclass
@@ -27,7 +37,7 @@ class Person:
     cases: list[Case] = field(default_factory=list)
 
 
-def _cases_for(user) -> list[Case]:
+def _cases_for(user: User) -> list[WithAnnotations[Case, _MyRole]]:
     my_role = Membership.objects.filter(case=OuterRef("pk"), user=user).values("role")[:1]
     cases = list(
         Case.objects.visible_to(user)
@@ -39,7 +49,7 @@ def _cases_for(user) -> list[Case]:
 
 
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     people = []
     for (name, dob), group in groupby(
         _cases_for(request.user), key=lambda c: (c.patient_name, c.patient_dob)

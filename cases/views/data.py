@@ -14,7 +14,8 @@ from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -23,14 +24,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cases.access import Need, get_case
 from cases.forms.data import DeleteAccountForm, ImportForm
+from cases.http import AuthenticatedHttpRequest
 from cases.models import Membership
 from cases.services.erasure import AccountChanged, delete_account, sole_owned
 from cases.services.export import Export, export_account, export_case
 from cases.services.importing import ImportRefused, import_documents
-from cases.services.packet import paper_for
+from cases.services.packet import Paper, paper_for
 
 
-def _paper(request: HttpRequest) -> str:
+def _paper(request: AuthenticatedHttpRequest) -> Paper:
     return paper_for(None, request.headers.get("Accept-Language", ""))
 
 
@@ -43,7 +45,7 @@ def _download(export: Export) -> FileResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_export(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def case_export(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponseBase:
     case = get_case(request, case_id, Need.EDIT)
     if request.method == "POST":
         return _download(export_case(case, request.user, paper=_paper(request)))
@@ -51,7 +53,7 @@ def case_export(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_import(request: HttpRequest) -> HttpResponse:
+def case_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +84,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def your_data(request: HttpRequest) -> HttpResponse:
+def your_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/data/your_data.html",
@@ -94,13 +96,13 @@ def your_data(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def account_export(request: HttpRequest) -> HttpResponse:
+def account_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return _download(export_account(request.user, paper=_paper(request)))
 
 
 @reauthentication_required
 @require_http_methods(["GET", "POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     owned = sole_owned(request.user)
     form = DeleteAccountForm(request.POST if request.method == "POST" else None, owned=owned)
     if request.method == "POST" and form.is_valid():

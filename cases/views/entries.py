@@ -17,6 +17,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.text import Text
+
 # (item id, what to focus on it), e.g. (12, "controls"); id 0 with "heading" is the list.
 Focus = tuple[int, str] | None
 
@@ -29,7 +31,7 @@ class Entry:
     dom_id: str  # "record-12"
     urls: dict[str, str]  # "edit", "move", "remove" and any item action, when allowed
     cancel_url: str  # back to the list, focus on this item's controls
-    list_name: str  # completes "remove ‘…’ from …?"
+    list_name: Text  # completes "remove ‘…’ from …?"
     focus: str = ""
     editing: bool = False
     removing: bool = False
@@ -38,7 +40,7 @@ class Entry:
     # Set by a list's hooks: a status tag (text, css class), a flag, the edit link's words.
     tag: tuple[str, str] | None = None
     attention: bool = False
-    edit_text: str = gettext_lazy("Edit")
+    edit_text: Text = gettext_lazy("Edit")
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -53,7 +55,7 @@ def make_entries(
     prefix: str,
     urls: Callable[[Any], dict[str, str]],
     list_url: str,
-    list_name: str,
+    list_name: Text,
     focus: Focus = None,
     editing: models.Model | None = None,
     removing: models.Model | None = None,

@@ -10,7 +10,8 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -18,19 +19,20 @@ from cases import ratelimit
 from cases.access import Need, get_case, get_in_case
 from cases.audit import record_file_download
 from cases.forms.files import AttachForm
-from cases.models import Attachment, RecordItem
+from cases.http import AuthenticatedHttpRequest
+from cases.models import Attachment, Case, RecordItem
 from cases.services.files import attach, offers_received
 from cases.views.item_lists import Screen
 
 SANDBOX_CSP = "sandbox; default-src 'none'"
 
 
-def _records_screen(request: HttpRequest, case_id: uuid.UUID, need: Need) -> Screen:
+def _records_screen(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need: Need) -> Screen:
     return Screen.open(request, case_id, "records", need)
 
 
 @require_POST
-def file_add(request: HttpRequest, case_id: uuid.UUID, item_id: int) -> HttpResponse:
+def file_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, item_id: int) -> HttpResponse:
     screen = _records_screen(request, case_id, Need.EDIT)
     record = screen.get(item_id)
     form = AttachForm(request.POST, request.FILES, record_id=record.pk)
@@ -52,20 +54,24 @@ def file_add(request: HttpRequest, case_id: uuid.UUID, item_id: int) -> HttpResp
     return screen.saved(message, record, focus=(record.pk, "files"))
 
 
-def _attachment(request: HttpRequest, case_id: uuid.UUID, file_id: int, need: Need):
+def _attachment(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, file_id: int, need: Need
+) -> tuple[Case, Attachment]:
     case = get_case(request, case_id, need)
     queryset = Attachment.objects.select_related("record")
     return case, get_in_case(case, queryset, file_id)
 
 
-def _never_rendered(response: HttpResponse) -> HttpResponse:
+def _never_rendered(response: HttpResponseBase) -> HttpResponseBase:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_CSP
     return response
 
 
 @require_safe
-def file_download(request: HttpRequest, case_id: uuid.UUID, file_id: int) -> HttpResponse:
+def file_download(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, file_id: int
+) -> HttpResponseBase:
     case, attachment = _attachment(request, case_id, file_id, Need.VIEW)
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
         return refused
@@ -80,7 +86,9 @@ def file_download(request: HttpRequest, case_id: uuid.UUID, file_id: int) -> Htt
 
 
 @require_safe
-def file_thumbnail(request: HttpRequest, case_id: uuid.UUID, file_id: int) -> HttpResponse:
+def file_thumbnail(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, file_id: int
+) -> HttpResponseBase:
     """Our own re-encoded PNG (never the uploaded bytes), so it may show inline."""
     _, attachment = _attachment(request, case_id, file_id, Need.VIEW)
     if not attachment.thumbnail:
@@ -90,7 +98,9 @@ def file_thumbnail(request: HttpRequest, case_id: uuid.UUID, file_id: int) -> Ht
 
 
 @require_http_methods(["GET", "POST"])
-def file_remove(request: HttpRequest, case_id: uuid.UUID, file_id: int) -> HttpResponse:
+def file_remove(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, file_id: int
+) -> HttpResponse:
     """GET asks first, in the record's place; POST removes the file and its objects."""
     screen = _records_screen(request, case_id, Need.EDIT)
     attachment = get_in_case(screen.case, Attachment.objects.select_related("record"), file_id)

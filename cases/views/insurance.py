@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from cases.access import Need, get_case, get_in_case
 from cases.display import date_text
 from cases.forms.roadmap import CallForm
 from cases.htmx import saved
+from cases.http import AuthenticatedHttpRequest
 from cases.models import Case, InsuranceCall, Opinion
 from cases.views.entries import Entry, Focus, focus_after_cancel, make_entries
 from cases.views.roadmap import step_page
@@ -72,7 +73,7 @@ def _calls(
     }
 
 
-def _page(request: HttpRequest, case: Case, **calls: Any) -> HttpResponse:
+def _page(request: AuthenticatedHttpRequest, case: Case, **calls: Any) -> HttpResponse:
     """The step page, or for htmx just its call log."""
     opinion = case.current_opinion()
     context = _calls(case, opinion, **calls)
@@ -81,7 +82,7 @@ def _page(request: HttpRequest, case: Case, **calls: Any) -> HttpResponse:
     return step_page(request, case, "step_insurance", TEMPLATE, opinion, **context)
 
 
-def _saved(request: HttpRequest, case: Case, message: str) -> HttpResponse:
+def _saved(request: AuthenticatedHttpRequest, case: Case, message: str) -> HttpResponse:
     return saved(
         request,
         message=message,
@@ -93,13 +94,13 @@ def _saved(request: HttpRequest, case: Case, message: str) -> HttpResponse:
 
 
 @require_safe
-def step_insurance(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def step_insurance(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id)
     return _page(request, case, focus=focus_after_cancel(request))
 
 
 @require_POST
-def call_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def call_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
     form = CallForm(request.POST, prefix="call")
     if not form.is_valid():
@@ -110,7 +111,9 @@ def call_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def call_delete(request: HttpRequest, case_id: uuid.UUID, call_id: int) -> HttpResponse:
+def call_delete(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, call_id: int
+) -> HttpResponse:
     """GET asks first, in the log (on the whole page without JavaScript); POST removes."""
     case = get_case(request, case_id, Need.EDIT)
     call = get_in_case(case, case.current_opinion().calls.all(), call_id)

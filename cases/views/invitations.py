@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from cases.http import AuthenticatedHttpRequest
 from cases.models import Membership
 from cases.services import sharing
 from cases.services.sharing import BadInvitationLink, LinkProblem, SharingError, display_name
@@ -75,9 +76,10 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
     except BadInvitationLink as exc:
         if exc.problem is LinkProblem.USED and request.user.is_authenticated:
             # The person who accepted comes back through the old link: take them in.
-            invitation = exc.invitation
-            if Membership.objects.filter(case=invitation.case, user=request.user).exists():
-                return redirect(invitation.case)
+            used = exc.invitation
+            assert used is not None  # a used link names its invitation
+            if Membership.objects.filter(case=used.case, user=request.user).exists():
+                return redirect(used.case)
         return _problem(request, exc)
     here = reverse("invitation_landing", kwargs={"token": token})
     context = {
@@ -98,7 +100,7 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-def accept(request: HttpRequest, token: str) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     try:
         invitation = sharing.invitation_from_token(token)
         membership = sharing.accept(invitation, request.user)

@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.access import Need, get_case, get_in_case
 from cases.htmx import page_or_partial, saved
+from cases.http import AuthenticatedHttpRequest
 from cases.item_lists import LISTS, ItemList, heading
 from cases.models import Case, Opinion
-from cases.services.lists import append, move
+from cases.services.lists import append, is_direction, move
 from cases.views.entries import Focus, focus_after_cancel, make_entries
 from cases.views.removed import typed_again
 
@@ -34,13 +35,15 @@ PARTIAL = "item-list"
 class Screen:
     """One list of one case, as this request sees it."""
 
-    request: HttpRequest
+    request: AuthenticatedHttpRequest
     case: Case
     spec: ItemList
     owner: Case | Opinion
 
     @classmethod
-    def open(cls, request: HttpRequest, case_id: uuid.UUID, items: str, need: Need) -> Screen:
+    def open(
+        cls, request: AuthenticatedHttpRequest, case_id: uuid.UUID, items: str, need: Need
+    ) -> Screen:
         case = get_case(request, case_id, need)
         spec = LISTS[items]
         return cls(request, case, spec, spec.owner(case))
@@ -119,13 +122,13 @@ class Screen:
 
 
 @require_safe
-def item_list(request: HttpRequest, case_id: uuid.UUID, items: str) -> HttpResponse:
+def item_list(request: AuthenticatedHttpRequest, case_id: uuid.UUID, items: str) -> HttpResponse:
     screen = Screen.open(request, case_id, items, Need.VIEW)
     return screen.render(focus=focus_after_cancel(request))
 
 
 @require_POST
-def item_add(request: HttpRequest, case_id: uuid.UUID, items: str) -> HttpResponse:
+def item_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, items: str) -> HttpResponse:
     screen = Screen.open(request, case_id, items, Need.EDIT)
     spec = screen.spec
     form = spec.make_add_form(screen.owner, request.POST)
@@ -142,7 +145,9 @@ def item_add(request: HttpRequest, case_id: uuid.UUID, items: str) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: int) -> HttpResponse:
+def item_edit(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, items: str, item_id: int
+) -> HttpResponse:
     screen = Screen.open(request, case_id, items, Need.EDIT)
     spec = screen.spec
     try:
@@ -162,11 +167,13 @@ def item_edit(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: int
 
 
 @require_POST
-def item_move(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: int) -> HttpResponse:
+def item_move(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, items: str, item_id: int
+) -> HttpResponse:
     screen = Screen.open(request, case_id, items, Need.EDIT)
     item = screen.get(item_id)
     direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
+    if not is_direction(direction):
         return HttpResponseBadRequest(_("Choose “Move up” or “Move down”."))
     label = screen.spec.label(item)
     if move(item, screen.spec.siblings(screen.owner), direction):
@@ -182,7 +189,9 @@ def item_move(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: int
 
 
 @require_http_methods(["GET", "POST"])
-def item_remove(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: int) -> HttpResponse:
+def item_remove(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, items: str, item_id: int
+) -> HttpResponse:
     """GET asks first, in place (the whole page without JavaScript); POST removes."""
     screen = Screen.open(request, case_id, items, Need.EDIT)
     item = screen.get(item_id)
@@ -195,7 +204,7 @@ def item_remove(request: HttpRequest, case_id: uuid.UUID, items: str, item_id: i
 
 @require_POST
 def item_action(
-    request: HttpRequest, case_id: uuid.UUID, items: str, action: str, item_id: int
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, items: str, action: str, item_id: int
 ) -> HttpResponse:
     """A list's own change to one item (a record's status), from its ItemAction hook."""
     screen = Screen.open(request, case_id, items, Need.EDIT)

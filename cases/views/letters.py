@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,20 +23,23 @@ from cases.access import Need, get_case, get_in_case
 from cases.audit import record_letter_download
 from cases.display import date_text
 from cases.forms.letters import LetterSentForm, LetterStartForm
+from cases.http import AuthenticatedHttpRequest
 from cases.models import Case, RecordRequest
 from cases.pdf import render_pdf
 from cases.services.letters import Letter, LetterRefused, build_letter, mark_sent, start_letter
 
 
-def _letter(request: HttpRequest, case: Case, letter_id: int) -> Letter:
+def _letter(request: AuthenticatedHttpRequest, case: Case, letter_id: int) -> Letter:
     found = get_in_case(case, RecordRequest.objects.select_related("opinion"), letter_id)
     return build_letter(case, found, request.user)
 
 
-def _page(request: HttpRequest, case: Case, letter: Letter, form: LetterSentForm | None):
+def _page(
+    request: AuthenticatedHttpRequest, case: Case, letter: Letter, form: LetterSentForm | None
+) -> HttpResponse:
     can_edit = case.membership.can_edit
     if can_edit and form is None:
-        initial = {"sent_on": letter.request.sent_on or timezone.localdate()}
+        initial: dict[str, object] = {"sent_on": letter.request.sent_on or timezone.localdate()}
         if letter.request.sent_how:
             initial["sent_how"] = letter.request.sent_how
         form = LetterSentForm(initial=initial)
@@ -51,7 +54,7 @@ def _page(request: HttpRequest, case: Case, letter: Letter, form: LetterSentForm
 
 
 @require_POST
-def letter_create(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def letter_create(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
     form = LetterStartForm(request.POST)
     records_url = reverse("records", args=[case.pk])
@@ -67,13 +70,17 @@ def letter_create(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @require_safe
-def letter_detail(request: HttpRequest, case_id: uuid.UUID, letter_id: int) -> HttpResponse:
+def letter_detail(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, letter_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.VIEW)
     return _page(request, case, _letter(request, case, letter_id), None)
 
 
 @require_safe
-def letter_download(request: HttpRequest, case_id: uuid.UUID, letter_id: int) -> HttpResponse:
+def letter_download(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, letter_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.VIEW)
     letter = _letter(request, case, letter_id)
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
@@ -87,7 +94,9 @@ def letter_download(request: HttpRequest, case_id: uuid.UUID, letter_id: int) ->
 
 
 @require_POST
-def letter_sent(request: HttpRequest, case_id: uuid.UUID, letter_id: int) -> HttpResponse:
+def letter_sent(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, letter_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
     letter = _letter(request, case, letter_id)
     form = LetterSentForm(request.POST)
@@ -95,11 +104,12 @@ def letter_sent(request: HttpRequest, case_id: uuid.UUID, letter_id: int) -> Htt
         return _page(request, case, letter, form)
     mark_sent(letter.request, form.cleaned_data["sent_on"], form.cleaned_data["sent_how"])
     clock = letter.request.clock(timezone.localdate())
+    assert clock is not None  # marked as sent just now
     messages.success(
         request,
         _("Marked as sent on %(sent)s. The answer is due by %(due)s.")
         % {
-            "sent": date_text(letter.request.sent_on),
+            "sent": date_text(clock.sent_on),
             "due": date_text(clock.deadline),
         },
     )

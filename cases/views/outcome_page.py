@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.access import Need, get_case, get_in_case
 from cases.forms.outcomes import FollowUpActionForm, OutcomeForm
 from cases.htmx import page_or_partial, saved
+from cases.http import AuthenticatedHttpRequest
 from cases.models import Case, FollowUpAction, Opinion
 from cases.views.entries import Focus, focus_after_cancel, make_entries
 
@@ -62,13 +63,15 @@ def _context(
     }
 
 
-def _page(request: HttpRequest, case: Case, opinion: Opinion, **state: Any) -> HttpResponse:
+def _page(
+    request: AuthenticatedHttpRequest, case: Case, opinion: Opinion, **state: Any
+) -> HttpResponse:
     """The whole page, or for htmx the follow-up actions alone."""
     return page_or_partial(request, TEMPLATE, PARTIAL, _context(case, opinion, **state))
 
 
 def _actions_saved(
-    request: HttpRequest, case: Case, opinion: Opinion, message: str
+    request: AuthenticatedHttpRequest, case: Case, opinion: Opinion, message: str
 ) -> HttpResponse:
     return saved(
         request,
@@ -81,7 +84,7 @@ def _actions_saved(
 
 
 @require_http_methods(["GET", "POST"])
-def outcome(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpResponse:
+def outcome(request: AuthenticatedHttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
     opinion = get_in_case(case, Opinion.objects.all(), opinion_id)
     form = OutcomeForm(request.POST or None, instance=opinion, questions=opinion.questions.all())
@@ -99,7 +102,9 @@ def outcome(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpRe
 
 
 @require_POST
-def action_add(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpResponse:
+def action_add(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, opinion_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
     opinion = get_in_case(case, Opinion.objects.all(), opinion_id)
     action_form = FollowUpActionForm(request.POST)
@@ -111,7 +116,9 @@ def action_add(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> Htt
 
 
 @require_POST
-def action_done(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> HttpResponse:
+def action_done(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, action_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
     action = get_in_case(case, FollowUpAction.objects.select_related("opinion"), action_id)
     # The button says what the person wants ("Mark as done"), so a click on a page shown
@@ -126,7 +133,9 @@ def action_done(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> Htt
 
 
 @require_http_methods(["GET", "POST"])
-def action_remove(request: HttpRequest, case_id: uuid.UUID, action_id: int) -> HttpResponse:
+def action_remove(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, action_id: int
+) -> HttpResponse:
     """GET asks first, in the list (on the whole page without JavaScript); POST removes."""
     case = get_case(request, case_id, Need.EDIT)
     action = get_in_case(case, FollowUpAction.objects.select_related("opinion"), action_id)

@@ -142,7 +142,7 @@ def decide(request: HttpRequest, case_id: uuid.UUID, opinion_id: int) -> HttpRes
     next_opinion = case.opinions.filter(number=opinion.number + 1).first()
     form = None if next_opinion else DecisionForm(request.POST or None, instance=opinion)
     saving = request.method == "POST" and form is not None and form.is_valid()
-    if saving and (message := _save_decision(form)):
+    if saving and form is not None and (message := _save_decision(form)):
         messages.success(request, message)
         return redirect(case)
     return render(
@@ -161,6 +161,7 @@ def _save_decision(form: DecisionForm) -> str | None:
         decided = form.save_guarded()
         if decided is None:
             return None
+        assert isinstance(decided, Opinion)
         if decided.decision != Decision.THIRD:
             return _("Decision saved.")
         started = start_next_opinion(decided)

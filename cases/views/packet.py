@@ -17,10 +17,11 @@ from django.views.decorators.http import require_safe
 from cases import ratelimit
 from cases.access import Need, get_case
 from cases.audit import record_bundle_download, record_packet_download
+from cases.http import AuthenticatedHttpRequest
 from cases.models import Case, Opinion
 from cases.pdf import render_pdf
 from cases.services.bundle import BundleTooBig, build_bundle, check_size
-from cases.services.packet import PAPER_SIZES, Packet, build_packet, paper_for
+from cases.services.packet import PAPER_SIZES, Packet, Paper, build_packet, paper_for
 
 
 def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
@@ -28,29 +29,29 @@ def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[st
     return {"packet_paper": _paper(request)}
 
 
-def _paper(request: HttpRequest) -> str:
+def _paper(request: HttpRequest) -> Paper:
     return paper_for(request.GET.get("paper"), request.headers.get("Accept-Language", ""))
 
 
-def _packet(request: HttpRequest, case_id: uuid.UUID) -> Packet:
+def _packet(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Packet:
     case = get_case(request, case_id, Need.VIEW)
     return build_packet(case, request.user, paper=_paper(request))
 
 
 @require_safe
-def packet_preview(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def packet_preview(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     packet = _packet(request, case_id)
     context = {"case": packet.case, "packet": packet, "paper_sizes": PAPER_SIZES.items()}
     return render(request, "cases/packet/preview.html", context)
 
 
-def _packet_pdf(request: HttpRequest, packet: Packet) -> bytes:
+def _packet_pdf(request: AuthenticatedHttpRequest, packet: Packet) -> bytes:
     html = render_to_string("cases/packet/document.html", {"packet": packet}, request=request)
     return render_pdf(html)
 
 
 @require_safe
-def packet_download(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def packet_download(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.VIEW)
     # Before the work: printing is the most expensive thing a person can ask for.
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
@@ -65,7 +66,7 @@ def packet_download(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @require_safe
-def packet_bundle_download(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def packet_bundle_download(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The packet followed by every attached PDF and image, bookmarked per record."""
     case = get_case(request, case_id, Need.VIEW)
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):

@@ -26,7 +26,7 @@ def typed_again(
     case: Case,
     model: type[models.Model],
     pk: int,
-    add_form_class: type[forms.BaseForm],
+    add_form_class: type[forms.Form | forms.ModelForm],
     prefix: str,
 ) -> forms.BaseForm:
     """The add form holding what was typed into the vanished item's edit form.

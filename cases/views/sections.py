@@ -6,13 +6,14 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.access import Need, get_case
 from cases.htmx import page_or_partial, saved
+from cases.http import AuthenticatedHttpRequest
 from cases.models import Case, Opinion
 from cases.sections import SECTIONS, Section, SectionView
 from cases.views.overview import overview_context
@@ -21,7 +22,9 @@ TEMPLATE = "cases/steps/section.html"
 
 
 @require_http_methods(["GET", "POST"])
-def section_edit(request: HttpRequest, case_id: uuid.UUID, section: str) -> HttpResponse:
+def section_edit(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, section: str
+) -> HttpResponse:
     """Show or save one section: a page of its own, or the form in place for htmx."""
     case = get_case(request, case_id, Need.EDIT)
     spec = SECTIONS[section]
@@ -39,7 +42,9 @@ def section_edit(request: HttpRequest, case_id: uuid.UUID, section: str) -> Http
     return page_or_partial(request, TEMPLATE, "section-form", context)
 
 
-def _saved(request: HttpRequest, spec: Section, case: Case, obj: Case | Opinion) -> HttpResponse:
+def _saved(
+    request: AuthenticatedHttpRequest, spec: Section, case: Case, obj: Case | Opinion
+) -> HttpResponse:
     sv = SectionView(spec, case, obj, focus=True)
     context: dict[str, Any] = {"sv": sv, "case": case}
     if request.htmx and spec.page == "case_detail":

@@ -7,7 +7,7 @@ from typing import Any
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from cases import ratelimit
 from cases.access import Need, get_case, get_in_case
 from cases.forms.sharing import AuthorityForm, InviteForm, RoleForm
 from cases.htmx import saved
+from cases.http import AuthenticatedHttpRequest
 from cases.models import Case, Invitation, Membership, Opinion
 from cases.services import sharing
 from cases.services.sharing import SharingError, display_name
@@ -28,7 +29,9 @@ def _members(case: Case) -> list[Membership]:
     return list(case.memberships.select_related("user", "invited_by").order_by("created_at"))
 
 
-def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
+def panel_context(
+    request: AuthenticatedHttpRequest, case: Case, opinion: Opinion
+) -> dict[str, Any]:
     """The case page's sharing panel: who has access, and authority running out."""
     members = _members(case)
     return {
@@ -54,13 +57,13 @@ def _members_context(case: Case) -> dict[str, Any]:
 
 
 @require_safe
-def members(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def members(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.VIEW)
     return render(request, MEMBERS, _members_context(case))
 
 
 @require_http_methods(["GET", "POST"])
-def invite(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
     form = InviteForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
@@ -74,7 +77,7 @@ def invite(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(request, "cases/sharing/invite.html", {"case": case, "form": form})
 
 
-def _invitation_limit(request: HttpRequest, case: Case) -> HttpResponse | None:
+def _invitation_limit(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse | None:
     """Each invitation is an email to any address: a few an hour per person and per case."""
     return ratelimit.limit(
         request,
@@ -88,7 +91,9 @@ def _invitation(case: Case, invitation_id: int) -> Invitation:
     return get_in_case(case, Invitation.objects.all(), invitation_id)
 
 
-def _after_invitation_change(request: HttpRequest, case: Case, message: str) -> HttpResponse:
+def _after_invitation_change(
+    request: AuthenticatedHttpRequest, case: Case, message: str
+) -> HttpResponse:
     return saved(
         request,
         message=message,
@@ -100,7 +105,9 @@ def _after_invitation_change(request: HttpRequest, case: Case, message: str) -> 
 
 
 @require_POST
-def invitation_resend(request: HttpRequest, case_id: uuid.UUID, invitation_id: int) -> HttpResponse:
+def invitation_resend(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, invitation_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
     invitation = _invitation(case, invitation_id)
     if refused := _invitation_limit(request, case):
@@ -119,7 +126,9 @@ def invitation_resend(request: HttpRequest, case_id: uuid.UUID, invitation_id: i
 
 
 @require_POST
-def invitation_cancel(request: HttpRequest, case_id: uuid.UUID, invitation_id: int) -> HttpResponse:
+def invitation_cancel(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, invitation_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
     invitation = _invitation(case, invitation_id)
     try:
@@ -139,13 +148,15 @@ def _member(case: Case, member_id: int) -> Membership:
     return get_in_case(case, Membership.objects.select_related("user"), member_id)
 
 
-def _refuse(request: HttpRequest, case: Case, exc: SharingError) -> HttpResponse:
+def _refuse(request: AuthenticatedHttpRequest, case: Case, exc: SharingError) -> HttpResponse:
     messages.error(request, str(exc))
     return redirect("case_members", case_id=case.pk)
 
 
 @require_http_methods(["GET", "POST"])
-def member_role(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> HttpResponse:
+def member_role(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, member_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
     member = _member(case, member_id)
     try:
@@ -165,7 +176,9 @@ def member_role(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> Htt
 
 
 @require_http_methods(["GET", "POST"])
-def member_remove(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> HttpResponse:
+def member_remove(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, member_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
     member = _member(case, member_id)
     name = display_name(member.user)
@@ -193,7 +206,9 @@ def member_remove(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> H
 
 
 @require_http_methods(["GET", "POST"])
-def member_transfer(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> HttpResponse:
+def member_transfer(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, member_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
     member = _member(case, member_id)
     return _transfer(request, case, member)
@@ -202,7 +217,7 @@ def member_transfer(request: HttpRequest, case_id: uuid.UUID, member_id: int) ->
 # Handing over the case hands over who may see it: after the access check, allauth asks
 # for the password (or a code) and brings the person back here, their post replayed.
 @reauthentication_required
-def _transfer(request: HttpRequest, case: Case, member: Membership) -> HttpResponse:
+def _transfer(request: AuthenticatedHttpRequest, case: Case, member: Membership) -> HttpResponse:
     name = display_name(member.user)
     if request.method == "POST":
         try:
@@ -230,7 +245,9 @@ def _transfer(request: HttpRequest, case: Case, member: Membership) -> HttpRespo
     )
 
 
-def _authority(request: HttpRequest, case: Case, member: Membership, own: bool) -> HttpResponse:
+def _authority(
+    request: AuthenticatedHttpRequest, case: Case, member: Membership, own: bool
+) -> HttpResponse:
     form = AuthorityForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid() and form.save_guarded():
         messages.success(request, _("Authority on file saved."))
@@ -241,21 +258,23 @@ def _authority(request: HttpRequest, case: Case, member: Membership, own: bool) 
 
 
 @require_http_methods(["GET", "POST"])
-def member_authority(request: HttpRequest, case_id: uuid.UUID, member_id: int) -> HttpResponse:
+def member_authority(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, member_id: int
+) -> HttpResponse:
     case = get_case(request, case_id, Need.OWN)
     member = _member(case, member_id)
     return _authority(request, case, member, own=member.user_id == request.user.pk)
 
 
 @require_http_methods(["GET", "POST"])
-def my_authority(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def my_authority(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Any member may record the authority they hold themselves."""
     case = get_case(request, case_id, Need.VIEW)
     return _authority(request, case, case.membership, own=True)
 
 
 @require_http_methods(["GET", "POST"])
-def leave(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def leave(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.VIEW)
     if request.method == "POST":
         try:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases.models import Case
+from cases.models import Case, RecordItem
 from cases.models.items import RecordKind
 from cases.services.files import attach
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PATHOLOGY_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Surgical pathology report (sample)</title>
@@ -67,11 +71,11 @@ def _dicom_zip() -> bytes:
     return out.getvalue()
 
 
-def _record(case: Case, kind: str):
+def _record(case: Case, kind: str) -> RecordItem:
     return case.current_opinion().records.get(kind=kind)
 
 
-def attach_demo_files(case: Case, user) -> None:
+def attach_demo_files(case: Case, user: User) -> None:
     if case.patient_name == "Maria Lopez":
         pdf = SimpleUploadedFile("Pathology report.pdf", _pathology_pdf(), "application/pdf")
         attach(_record(case, RecordKind.PATHOLOGY), [pdf], user)

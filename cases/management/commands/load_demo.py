@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -31,6 +31,7 @@ from cases.models import (
     InsuranceCall,
     Medication,
     Membership,
+    Opinion,
     Question,
     Reason,
     RecordItem,
@@ -45,6 +46,9 @@ from cases.models.letters import RecordRequest, SentHow
 from cases.models.opinion import AppointmentMode, ApprovalStatus, Coverage, YesNo
 from cases.services.cases import create_case
 from cases.services.erasure import erase_case
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 DEMO_EMAIL = "demo@example.org"
 DAUGHTER_EMAIL = "emma@example.org"
@@ -108,7 +112,7 @@ class Command(BaseCommand):
         )
 
 
-def _user(email: str, first_name: str, last_name: str):
+def _user(email: str, first_name: str, last_name: str) -> User:
     User = get_user_model()
     user, _ = User.objects.get_or_create(
         username=email.split("@")[0],
@@ -135,7 +139,7 @@ def _update_records(case: Case, changes: dict[str, dict[str, Any]]) -> None:
         record.save()
 
 
-def _marias_case(maria, emma, today: dt.date) -> Case:
+def _marias_case(maria: User, emma: User, today: dt.date) -> Case:
     """Early-stage breast cancer; surgery proposed within weeks; Maria wants options."""
     case = create_case(
         owner=maria,
@@ -352,7 +356,7 @@ def _marias_letters(case: Case, today: dt.date) -> None:
     )
 
 
-def _johns_case(maria, emma, today: dt.date) -> Case:
+def _johns_case(maria: User, emma: User, today: dt.date) -> Case:
     """Suspected MS; lifelong medication proposed; Maria acts for John with a proxy."""
     case = create_case(
         owner=maria,
@@ -540,13 +544,13 @@ def _johns_case(maria, emma, today: dt.date) -> Case:
     return case
 
 
-def _questions(opinion, texts: list[str]) -> None:
+def _questions(opinion: Opinion, texts: list[str]) -> None:
     Question.objects.bulk_create(
         Question(opinion=opinion, text=text, position=i) for i, text in enumerate(texts)
     )
 
 
-def _rosas_case(maria, emma, today: dt.date) -> Case:
+def _rosas_case(maria: User, emma: User, today: dt.date) -> Case:
     """Maria's mother: a knee replacement proposed; the second opinion disagreed; decided."""
     seen_on = today - dt.timedelta(days=20)
     case = create_case(

@@ -5,6 +5,8 @@ it); once it has finished, the old keys can be removed. Safe to run at any time 
 more than once: secrets still in plain text are encrypted too.
 """
 
+from typing import Any
+
 from allauth.mfa.models import Authenticator
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,7 +16,7 @@ from cases import mfa
 class Command(BaseCommand):
     help = "Re-encrypt the stored two-factor secrets with the first of MFA_ENCRYPTION_KEYS."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             count = mfa.reencrypt(Authenticator)
         except mfa.MFAKeyError as exc:

@@ -43,7 +43,9 @@ class Command(BaseCommand):
             help="Seconds between checks of the schedule (default: %(default)s).",
         )
 
-    def handle(self, *args: Any, schedule: bool, tick: float, verbosity: int, **options: Any):
+    def handle(
+        self, *args: Any, schedule: bool, tick: float, verbosity: int, **options: Any
+    ) -> None:
         backend = task_backends["default"]
         queues = sorted(backend.queues)
         if schedule:

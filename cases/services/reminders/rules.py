@@ -93,7 +93,7 @@ def is_open(path: str = "") -> Q:
     later = Opinion.objects.filter(
         case=OuterRef(f"{path}case"), number__gt=OuterRef(f"{path}number")
     )
-    return Q(**{f"{path}result": "", f"{path}decision": ""}) & ~Exists(later)
+    return Q(**{f"{path}result": "", f"{path}decision": ""}) & Q(~Exists(later))
 
 
 def open_opinions() -> models.QuerySet[Opinion]:
@@ -188,6 +188,7 @@ def _start_by_dues(cases: models.QuerySet[Case], today: dt.date) -> list[Due]:
     return [
         Due(pk, K.START_BY_NO_APPOINTMENT, 0, start_by, {"days": (start_by - today).days})
         for pk, start_by in cases.order_by().values_list("pk", "treatment_start_by")
+        if start_by is not None  # always: the range leaves out empty dates
     ]
 
 
@@ -216,7 +217,9 @@ def _authority_dues(memberships: models.QuerySet[Membership], today: dt.date) ->
         "user__last_name",
         "user__email",
     ):
-        days = (row["authority_expires"] - today).days
+        expires = row["authority_expires"]
+        assert expires is not None  # the range leaves out empty dates
+        days = (expires - today).days
         if days <= 0:
             kind = K.AUTHORITY_EXPIRED
         elif days <= AUTHORITY_SOON_DAYS:
@@ -230,7 +233,7 @@ def _authority_dues(memberships: models.QuerySet[Membership], today: dt.date) ->
             "holder": holder or row["user__email"],
             "authority": AuthorityKind(row["authority_kind"]).label,
         }
-        dues.append(Due(row["case_id"], kind, row["id"], row["authority_expires"], facts))
+        dues.append(Due(row["case_id"], kind, row["id"], expires, facts))
     return dues
 
 
@@ -254,6 +257,7 @@ def _record_dues(records: models.QuerySet[RecordItem], today: dt.date) -> list[D
         for pk, requested_on, case_id in records.values_list(
             "pk", "requested_on", "opinion__case_id"
         )
+        if requested_on is not None  # always: the range leaves out empty dates
     ]
 
 
