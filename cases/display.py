@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, pgettext
 
 from cases.models.opinion import Stage
 
@@ -74,6 +75,9 @@ def time_of_day(value: dt.datetime | dt.time) -> str:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.time()
+    if not _in_english():
+        # The locale's own way (secondopinion/formats): "10:30 a.m." in Spanish.
+        return formats.time_format(value, "TIME_FORMAT")
     if value.minute == 0 and value.hour in (0, 12):
         return MIDNIGHT if value.hour == 0 else MIDDAY
     hour = value.hour % 12 or 12
@@ -84,8 +88,23 @@ def time_of_day(value: dt.datetime | dt.time) -> str:
 def date_and_time(value: dt.datetime, *, weekday: bool = False) -> str:
     """ "Monday 14 May 2026 at 10:30am" (or without the weekday)."""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    day = f"{local:%A %-d %B %Y}" if weekday else f"{local:%-d %B %Y}"
-    return f"{day} at {time_of_day(local)}"
+    day = long_date(local, weekday=weekday)
+    return gettext("%(day)s at %(time)s") % {"day": day, "time": time_of_day(local)}
+
+
+def long_date(value: dt.date, *, weekday: bool = False) -> str:
+    """ "14 May 2026" ("Thursday 14 May 2026"); "14 de mayo de 2026" in Spanish.
+
+    The format itself is translated, so each language writes dates its own way; use
+    this (or the ``long_date`` filter) rather than strftime, which is English only.
+    """
+    if weekday:
+        return formats.date_format(value, pgettext("date format with weekday", "l j F Y"))
+    return formats.date_format(value, pgettext("date format", "j F Y"))
+
+
+def _in_english() -> bool:
+    return (translation.get_language() or "en").split("-")[0] == "en"
 
 
 def tag_class(value: Any) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 
 from cases.models import Case, Membership, RecordItem, Role
 from cases.models.items import RecordFormat, RecordKind
+from cases.models.preferences import language_of
 
 # The article's checklist of records to gather for the second provider.
 STARTER_RECORDS: list[tuple[str, str, str]] = [
@@ -22,7 +24,11 @@ STARTER_RECORDS: list[tuple[str, str, str]] = [
 
 @transaction.atomic
 def create_case(*, owner, **fields: Any) -> Case:
-    """Create a case owned by ``owner``, its second opinion with the starter checklist."""
+    """Create a case owned by ``owner``, its second opinion with the starter checklist.
+
+    The packet starts in the language its creator is reading (they may change it).
+    """
+    fields.setdefault("packet_language", language_of(translation.get_language()))
     case = Case.objects.create(created_by=owner, **fields)
     Membership.objects.create(case=case, user=owner, role=Role.OWNER)
     opinion = case.current_opinion()

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from cases import audit
 from cases.models import Case, Membership
+from cases.models.preferences import in_packet_language
 from cases.pdf import render_pdf
 from cases.services import portable
 from cases.services.packet import build_packet
@@ -44,10 +45,10 @@ def case_pdfs(case: Case, user: AbstractBaseUser, *, paper: str) -> dict[str, by
     All PDF work of an export goes through here, so moving rendering into a time-capped
     worker (as the download views will) is a change to this one function.
     """
-    packet = build_packet(case, user, paper=paper)
-    pdfs = {
-        "packet.pdf": render_pdf(render_to_string("cases/packet/document.html", {"packet": packet}))
-    }
+    with in_packet_language(case):
+        packet = build_packet(case, user, paper=paper)
+        html = render_to_string("cases/packet/document.html", {"packet": packet})
+        pdfs = {"packet.pdf": render_pdf(html)}
     if has_decision(case):
         html, _day = decision_summary_html(case, paper=paper)
         pdfs["decision-summary.pdf"] = render_pdf(html)

@@ -29,10 +29,12 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import translation
 
 from cases import audit
 from cases.models import Attachment, Case, Medication, Membership, RecordRequest, Role
 from cases.models.letters import source_key
+from cases.models.preferences import language_of
 from cases.services import portable
 
 MAX_ENTRIES = 2000
@@ -312,7 +314,13 @@ def _build(part: portable.Part, data: dict[str, Any], *, where: str, **links) ->
 def _create_case(
     document: dict[str, Any], user: AbstractBaseUser, files: dict[str, IO[bytes]]
 ) -> Case:
-    case = _build(portable.CASE, document["case"], where="the case", created_by=user)
+    case = _build(
+        portable.CASE,
+        document["case"],
+        where="the case",
+        created_by=user,
+        packet_language=language_of(translation.get_language()),
+    )
     medications = [
         _build(portable.MEDICATION, m, where="the medications") for m in document["medications"]
     ]

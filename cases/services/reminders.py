@@ -29,7 +29,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.display import time_of_day
 from cases.models import (
@@ -46,6 +46,7 @@ from cases.models import (
 from cases.models.case import Relationship
 from cases.models.items import RecordStatus
 from cases.models.opinion import ApprovalStatus
+from cases.models.preferences import AccountLanguage
 from cases.models.sharing import wanting_reminders
 from cases.roadmap import (
     RECORD_FOLLOW_UP_DAYS,
@@ -629,7 +630,10 @@ def _plan(today: dt.date) -> tuple[list[EmailMultiAlternatives], list[SentRemind
         return [], []
     sent = _already_sent(today)
     messages, records = [], []
-    for recipient in recipients(today, active):
+    people = recipients(today, active)
+    # Each email in its reader's language: every recipient's, in one query.
+    spoken = AccountLanguage.of_users({r.user_id for r in people})
+    for recipient in people:
         fresh = [
             due
             for due in by_case.get(recipient.case_id, [])
@@ -637,7 +641,8 @@ def _plan(today: dt.date) -> tuple[list[EmailMultiAlternatives], list[SentRemind
         ]
         if not fresh:
             continue
-        messages.append(compose(recipient, fresh))
+        with translation.override(spoken.get(recipient.user_id, "en")):
+            messages.append(compose(recipient, fresh))
         records += [
             SentReminder(
                 user_id=recipient.user_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.mail import send_mail
@@ -17,9 +18,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import display, security
+from cases.languages import language_for_email
 from cases.models import Case, Invitation, Membership, Role
 from cases.models.sharing import _nonce
 
@@ -83,24 +85,33 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
+def invitation_language(invitation: Invitation) -> str:
+    """The language to invite someone in: their account's, else the inviter's now."""
+    account = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    return language_for_email(account)
+
+
 def send_invitation(request: HttpRequest, invitation: Invitation) -> None:
     """Email the link. The message names the inviter only: no patient, no diagnosis."""
     link = request.build_absolute_uri(
         reverse("invitation_landing", kwargs={"token": invitation_token(invitation)})
     )
     inviter = display_name(invitation.invited_by)
-    context = {
-        "inviter": inviter,
-        "link": link,
-        "role": invitation.get_role_display().lower(),
-        "days": INVITATION_MAX_AGE.days,
-    }
-    send_mail(
-        subject=f"{inviter} invited you to help with a case on Second Opinion",
-        message=render_to_string("emails/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    # In the invited person's language if they have an account; else in the inviter's,
+    # the language the family shares (the packet's language is the specialist's).
+    with translation.override(invitation_language(invitation)):
+        context = {
+            "inviter": inviter,
+            "link": link,
+            "role": invitation.get_role_display().lower(),
+            "days": INVITATION_MAX_AGE.days,
+        }
+        send_mail(
+            subject=f"{inviter} invited you to help with a case on Second Opinion",
+            message=render_to_string("emails/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
     security.log_event(
