@@ -136,6 +136,11 @@ def test_the_switch_works_without_javascript_and_is_remembered_for_the_account(o
     page = browser.get(dashboard, **ENGLISH)  # the choice beats the browser
     assert _html_lang(page) == "es"
     assert ">Cambiar idioma</button>" in page.content.decode()
+    # What app.js says (the sign-out warning's minutes, announcements) comes from the page.
+    assert 'data-session-minutes="{n} minutos"' in page.content.decode()
+    assert 'data-not-saved="Lo sentimos, no se guardó. Vuelva a intentarlo."' in (
+        page.content.decode()
+    )
     assert AccountLanguage.for_user(owner) == "es"
 
     # Signed out, then in again on another computer whose browser asks for English.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -150,7 +151,7 @@ def test_a_spanish_reader_signs_up_walks_the_steps_and_prints_a_spanish_packet(
     visit("case_detail", "case page before the download")
     with page.expect_download() as download:
         page.locator(f'a[href^="{reverse("packet_download", args=[case.pk])}"]').first.click()
-    pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert pdf.trailer["/Root"]["/Lang"] == "es-US"
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pdf.pages))
     assert "Rosa Martínez" in text
