@@ -263,6 +263,28 @@ def test_the_preview_shows_the_packet_in_its_language(owner_client, case):
     assert _html_lang(page) == "es"
 
 
+@pytest.mark.django_db
+def test_request_letters_and_the_decision_summary_follow_the_packet_language(owner_client, case):
+    from cases.models import Decision, Result
+    from cases.services.letters import start_letter
+
+    case.packet_language = "es"
+    case.save()
+    opinion = case.current_opinion()
+    opinion.records.update(source="Valley Lab")
+    letter = start_letter(opinion, "Valley Lab")
+    response = owner_client.get(reverse("letter_download", args=[case.pk, letter.pk]), **ENGLISH)
+    assert _pdf(response).trailer["/Root"]["/Lang"] == "es-US"
+
+    opinion.result = Result.CONFIRMATION
+    opinion.decision = Decision.SWITCH
+    opinion.decided_on = dt.date(2026, 1, 25)
+    opinion.save()
+    reader = _pdf(owner_client.get(reverse("decision_summary", args=[case.pk]), **ENGLISH))
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert "enero" in _pdf_text(reader)  # the decision's date, in Spanish
+
+
 # Emails ------------------------------------------------------------------------------
 
 

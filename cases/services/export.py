@@ -49,9 +49,9 @@ def case_pdfs(case: Case, user: AbstractBaseUser, *, paper: str) -> dict[str, by
         packet = build_packet(case, user, paper=paper)
         html = render_to_string("cases/packet/document.html", {"packet": packet})
         pdfs = {"packet.pdf": render_pdf(html)}
-    if has_decision(case):
-        html, _day = decision_summary_html(case, paper=paper)
-        pdfs["decision-summary.pdf"] = render_pdf(html)
+        if has_decision(case):
+            html, _day = decision_summary_html(case, paper=paper)
+            pdfs["decision-summary.pdf"] = render_pdf(html)
     return pdfs
 
 
