@@ -138,7 +138,7 @@ def _display(obj: Case | Opinion, name: str) -> Any:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dt.date):
-        return f"{value:%-d %B %Y}"
+        return display.long_date(value)
     if getter:
         # An empty choice reads as its label ("Not known yet"), as the form offered it.
         return getter()

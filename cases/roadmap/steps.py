@@ -52,7 +52,7 @@ class Step:
 
 
 def date_text(d: dt.date | None) -> str:
-    return f"{d:%-d %B %Y}" if d else ""
+    return display.long_date(d) if d else ""
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cases import display
 from cases.access import Need, get_case, get_in_case
 from cases.forms.roadmap import CallForm
 from cases.htmx import saved
@@ -38,7 +39,7 @@ def _entries(
 
     entries = make_entries(
         opinion.calls.all(),
-        label=lambda call: f"{call.called_on:%-d %B %Y}",
+        label=lambda call: display.long_date(call.called_on),
         name=lambda call: f"the call on {call.called_on:%-d %B %Y}",
         prefix="call",
         urls=urls,
