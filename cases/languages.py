@@ -49,11 +49,8 @@ def apply_on_sign_in(
         set_language_cookie(response, saved)
 
 
-def language_for_email(user: Any = None, *, fallback: str | None = None) -> str:
-    """The language to write to a person in: their account's, else ``fallback`` (for an
-    address with no account yet), else the language active now."""
-    if user is not None and getattr(user, "pk", None):
-        saved = AccountLanguage.for_user(user)
-        if saved:
-            return saved
-    return language_of(fallback or translation.get_language())
+def language_for_email(user: Any = None) -> str:
+    """The language to write to a person in: their account's, else the language active
+    now (the sender's, for an address with no account yet)."""
+    saved = AccountLanguage.for_user(user) if getattr(user, "pk", None) else None
+    return saved or language_of(translation.get_language())
