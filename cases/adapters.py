@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils.encoding import force_str
+from django.utils.translation import gettext
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,3 +19,8 @@ class AccountAdapter(DefaultAccountAdapter):
         methods = super().get_reauthentication_methods(user)
         second_factor = [m for m in methods if m["id"].startswith("mfa_")]
         return second_factor or methods
+
+    def format_email_subject(self, subject) -> str:
+        """allauth's emails (confirmations, password resets): the subject in the reader's
+        language, prefix included."""
+        return gettext("Second Opinion: %(subject)s") % {"subject": force_str(subject)}

@@ -235,7 +235,8 @@ MFA_FORMS = {
     "reauthenticate": "cases.forms.accounts.MFAReauthenticateForm",
     "activate_totp": "cases.forms.accounts.ActivateTOTPForm",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "Second Opinion: "
+# allauth's email subjects start "Second Opinion: ", in the reader's language
+# (cases/adapters.py, in place of ACCOUNT_EMAIL_SUBJECT_PREFIX).
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

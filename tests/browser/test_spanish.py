@@ -75,6 +75,7 @@ def test_a_spanish_reader_signs_up_walks_the_steps_and_prints_a_spanish_packet(
     (message,) = mail.outbox
     assert message.to == [EMAIL]
     assert "Alguien se registró en Segunda Opinión" in message.body
+    assert message.subject == "Segunda Opinión: Confirme su correo electrónico"
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", message.body).group(1)
     page.goto(link)
     _in_spanish(page)
