@@ -234,6 +234,7 @@ class TestAccountExport:
         account = json.loads(archive.read("account.json"))
         assert account["account"]["email"] == caregiver.email
         assert account["account"]["two_factor"] == []
+        assert account["account"]["language"] is None  # never switched: the browser decides
         folders = {c["case_id"]: c["folder"] for c in account["cases"]}
         assert set(folders) == {str(mine.pk), str(theirs.pk)}
         for case in (mine, theirs):

@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases import audit
-from cases.models import Case, Membership
+from cases.models import AccountLanguage, Case, Membership
 from cases.models.preferences import in_packet_language
 from cases.pdf import render_pdf
 from cases.services import portable
@@ -147,6 +147,8 @@ def account_document(user: AbstractBaseUser, folders: list[tuple[str, Membership
                 {"email": e.email, "verified": e.verified, "primary": e.primary}
                 for e in EmailAddress.objects.filter(user=user).order_by("pk")
             ],
+            # The language chosen with the switch (None: the browser's decides).
+            "language": AccountLanguage.for_user(user),
             # Which kinds of two-factor sign-in are on; never their secrets.
             "two_factor": sorted(
                 Authenticator.objects.filter(user=user).values_list("type", flat=True)
