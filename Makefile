@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: run test install lint check system-deps browser-deps clean
+.PHONY: run test install messages lint check system-deps browser-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +15,16 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet -e ".[test]"
 	touch $@
 
-install: system-deps $(VENV)/.installed
+install: system-deps $(VENV)/.installed messages
 
 system-deps:
 	@bash scripts/system-deps weasyprint
+	@bash scripts/system-deps gettext
+
+## The Spanish catalogue, compiled at every install, run and test so the .mo is never stale
+## (it is not committed). After changing strings: see "Languages" in README.md.
+messages: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=secondopinion.test_settings $(PY) manage.py compilemessages -l es --ignore=$(VENV) -v 0
 
 browser-deps:
 	@bash scripts/system-deps chromium

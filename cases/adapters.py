@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils.encoding import force_str
+from django.utils.translation import gettext
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -22,3 +24,8 @@ class AccountAdapter(DefaultAccountAdapter):
         methods = super().get_reauthentication_methods(user)
         second_factor = [m for m in methods if m["id"].startswith("mfa_")]
         return second_factor or methods
+
+    def format_email_subject(self, subject: str) -> str:
+        """allauth's emails (confirmations, password resets): the subject in the reader's
+        language, prefix included."""
+        return gettext("Second Opinion: %(subject)s") % {"subject": force_str(subject)}

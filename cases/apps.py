@@ -18,6 +18,13 @@ class CasesConfig(AppConfig):
         # The 12-hour limit counts from signing in (cases/sessions.py).
         user_logged_in.connect(sessions.stamp_sign_in, dispatch_uid="cases.stamp_sign_in")
 
+        # Signing in opens the account in the language it chose (cases/languages.py).
+        from allauth.account.signals import user_logged_in as allauth_logged_in
+
+        from cases import languages
+
+        allauth_logged_in.connect(languages.apply_on_sign_in, dispatch_uid="cases.language")
+
         # A case never loses its last owner, whichever way a membership is deleted.
         from django.db.models.signals import pre_delete
 

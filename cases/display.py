@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -81,6 +81,9 @@ def time_of_day(value: dt.datetime | dt.time) -> str:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.time()
+    if not _in_english():
+        # The locale's own way (secondopinion/formats): "10:30 a.m." in Spanish.
+        return formats.time_format(value, "TIME_FORMAT")
     if value.minute == 0 and value.hour in (0, 12):
         return str(MIDNIGHT if value.hour == 0 else MIDDAY)
     hour = value.hour % 12 or 12
@@ -100,6 +103,10 @@ def date_and_time(value: dt.datetime, *, weekday: bool = False) -> str:
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     day = date_text(local, weekday=weekday)
     return _("%(day)s at %(time)s") % {"day": day, "time": time_of_day(local)}
+
+
+def _in_english() -> bool:
+    return (translation.get_language() or "en").split("-")[0] == "en"
 
 
 def tag_class(value: Any) -> str:

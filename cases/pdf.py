@@ -9,10 +9,12 @@ fetch something.
 from __future__ import annotations
 
 import mimetypes
+import re
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -60,7 +62,25 @@ def _find_static(relative: str) -> Path:
     raise RefusedURL(f"no static file {relative!r}")
 
 
+_HTML_LANG = re.compile(r"(<html\b[^>]*?\blang=)([\"'])([^\"']*)\2", re.I)
+
+
+def _in_active_language(match: re.Match[str]) -> str:
+    """The template's lang with the active language: "en-US" becomes "es-US" in Spanish."""
+    active = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()
+    base, _, region = match.group(3).partition("-")
+    if base.lower() == active:
+        return match.group(0)
+    lang = f"{active}-{region}" if region else active
+    return f"{match.group(1)}{match.group(2)}{lang}{match.group(2)}"
+
+
 def render_pdf(html: str) -> bytes:
-    """A tagged PDF/UA-1 document; title and language come from <title> and <html lang>."""
+    """A tagged PDF/UA-1 document; title and language come from <title> and <html lang>.
+
+    The language is the one the document was rendered in (callers render inside
+    ``translation.override``), so ``<html lang>`` follows it here for every template.
+    """
+    html = _HTML_LANG.sub(_in_active_language, html, count=1)
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesFetcher())
     return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)

@@ -74,6 +74,10 @@ MIDDLEWARE = [
     "cases.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before common: the language comes from the language cookie (set by
+    # the switch and at sign-in from the account's choice), else the browser's
+    # Accept-Language. URLs carry no language prefix.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -100,6 +104,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cases.sessions.session_timeout",
@@ -231,7 +236,8 @@ MFA_FORMS = {
     "reauthenticate": "cases.forms.accounts.MFAReauthenticateForm",
     "activate_totp": "cases.forms.accounts.ActivateTOTPForm",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "Second Opinion: "
+# allauth's email subjects start "Second Opinion: ", in the reader's language
+# (cases/adapters.py, in place of ACCOUNT_EMAIL_SUBJECT_PREFIX).
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
@@ -263,6 +269,19 @@ else:
 REMINDERS_HOUR = env("REMINDERS_HOUR")
 
 LANGUAGE_CODE = "en-us"
+# English and Spanish (issue 15). The catalogue is locale/es/LC_MESSAGES/django.po; the
+# build compiles it (make install). Django's and allauth's own strings come from their
+# catalogues.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers in the active language's formats, with US conventions for Spanish
+# (secondopinion/formats/es): the people this serves live in the United States, where
+# Spanish speakers write $1,234.56 and 12/31/2026 like everyone around them.
+FORMAT_MODULE_PATH = ["secondopinion.formats"]
+# The switch's cookie: a year, same-site, readable only by the server.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -339,6 +358,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # The __Host- prefix makes browsers refuse these cookies unless they are Secure,
     # for Path=/ and without a Domain: a sibling subdomain cannot plant or overwrite them.
     SESSION_COOKIE_NAME = "__Host-sessionid"

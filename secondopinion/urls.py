@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from cases import ratelimit, security
-from cases.views import account
+from cases.views import account, language
 
 # The admin (cases/admin_site.py) signs in through allauth, so it gets the same rate
 # limits and two-factor step; staff need two-factor sign-in to open it.
@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/session/status/", account.session_status, name="session_status"),
     path("accounts/session/keep-alive/", account.session_keep_alive, name="session_keep_alive"),
     path("accounts/", include("allauth.urls")),
+    path("language/", language.set_language, name="set_language"),
     path("", include("cases.urls")),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from cases.models import Case, Role
 from tests.factories import add_member, make_case, make_user
@@ -22,6 +23,16 @@ def _empty_cache_between_transactional_tests(request):
     if transactional:
         request.getfixturevalue("transactional_db")
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    """LocaleMiddleware activates the request's language in the thread that served it,
+    which in tests is the test's own: a Spanish request must not leave the next test in
+    Spanish."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -105,9 +105,16 @@ class TestCaseExport:
         # schedule's claimed days. Attached documents travel as files under files/,
         # listed in the "files" array (their pages and thumbnail are worked out again on
         # import): tested in test_import.
-        from cases.models import Attachment, OutgoingEmail, ScheduledRun, SentReminder
+        # The language a person chose is their account's, not the case's.
+        from cases.models import (
+            AccountLanguage,
+            Attachment,
+            OutgoingEmail,
+            ScheduledRun,
+            SentReminder,
+        )
 
-        bookkeeping = {OutgoingEmail, ScheduledRun, SentReminder, Attachment}
+        bookkeeping = {OutgoingEmail, ScheduledRun, SentReminder, Attachment, AccountLanguage}
         assert set(apps.get_app_config("cases").get_models()) - bookkeeping == set(parts)
         for model, part in parts.items():
             exported = {f.name for f in part.fields}
@@ -227,6 +234,7 @@ class TestAccountExport:
         account = json.loads(archive.read("account.json"))
         assert account["account"]["email"] == caregiver.email
         assert account["account"]["two_factor"] == []
+        assert account["account"]["language"] is None  # never switched: the browser decides
         folders = {c["case_id"]: c["folder"] for c in account["cases"]}
         assert set(folders) == {str(mine.pk), str(theirs.pk)}
         for case in (mine, theirs):

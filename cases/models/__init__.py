@@ -8,6 +8,7 @@
 - reminders: the reminders sent, so the daily job sends each once
 - background: the outbox of emails for the worker, and scheduled runs
 - letters: records-request letters and their 30-day clock
+- preferences: the language a person chose
 """
 
 from .background import OutgoingEmail, ScheduledRun
@@ -16,10 +17,13 @@ from .files import Attachment, FileKind
 from .items import FollowUpAction, InsuranceCall, Medication, Question, RecordItem
 from .letters import RecordRequest, SentHow
 from .opinion import Decision, Opinion, Result
+from .preferences import AccountLanguage, Language
 from .reminders import ReminderKind, SentReminder
 from .sharing import AuthorityKind, Invitation, Membership, Need, Role
 
 __all__ = [
+    "AccountLanguage",
+    "Language",
     "Attachment",
     "FileKind",
     "AuthorityKind",

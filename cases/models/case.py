@@ -5,9 +5,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.text import Text
+
+from .preferences import Language
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -135,6 +138,15 @@ class Case(models.Model):
     insurance_plan = models.CharField(_("Plan"), max_length=120, blank=True)
     member_id = models.CharField(_("Member ID"), max_length=60, blank=True)
     insurer_phone = models.CharField(_("Insurer's phone"), max_length=40, blank=True)
+
+    # The packet, request letters and decision summary go to a specialist who may read
+    # another language than the family: each case chooses (set to its creator's language).
+    packet_language = models.CharField(
+        gettext_lazy("Language of the packet and letters"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

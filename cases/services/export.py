@@ -26,7 +26,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases import audit
-from cases.models import Case, Membership
+from cases.models import AccountLanguage, Case, Membership
+from cases.models.preferences import in_packet_language
 from cases.pdf import render_pdf
 from cases.services import portable
 from cases.services.packet import Paper, build_packet
@@ -44,13 +45,13 @@ def case_pdfs(case: Case, user: User, *, paper: Paper) -> dict[str, bytes]:
     All PDF work of an export goes through here, so moving rendering into a time-capped
     worker (as the download views will) is a change to this one function.
     """
-    packet = build_packet(case, user, paper=paper)
-    pdfs = {
-        "packet.pdf": render_pdf(render_to_string("cases/packet/document.html", {"packet": packet}))
-    }
-    if has_decision(case):
-        html, _day = decision_summary_html(case, paper=paper)
-        pdfs["decision-summary.pdf"] = render_pdf(html)
+    with in_packet_language(case):
+        packet = build_packet(case, user, paper=paper)
+        html = render_to_string("cases/packet/document.html", {"packet": packet})
+        pdfs = {"packet.pdf": render_pdf(html)}
+        if has_decision(case):
+            summary, _day = decision_summary_html(case, paper=paper)
+            pdfs["decision-summary.pdf"] = render_pdf(summary)
     return pdfs
 
 
@@ -148,6 +149,8 @@ def account_document(
                 {"email": e.email, "verified": e.verified, "primary": e.primary}
                 for e in EmailAddress.objects.filter(user=user).order_by("pk")
             ],
+            # The language chosen with the switch (None: the browser's decides).
+            "language": AccountLanguage.for_user(user),
             # Which kinds of two-factor sign-in are on; never their secrets.
             "two_factor": sorted(
                 Authenticator.objects.filter(user=user).values_list("type", flat=True)

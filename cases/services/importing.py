@@ -30,6 +30,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,6 +45,7 @@ from cases.models import (
     Role,
 )
 from cases.models.letters import source_key
+from cases.models.preferences import language_of
 from cases.services import portable
 
 MAX_ENTRIES = 2000
@@ -361,7 +363,13 @@ def _build(part: portable.Part[M], data: dict[str, Any], *, where: str, **links:
 
 
 def _create_case(document: dict[str, Any], user: User, files: dict[str, IO[bytes]]) -> Case:
-    case = _build(portable.CASE, document["case"], where=_("the case"), created_by=user)
+    case = _build(
+        portable.CASE,
+        document["case"],
+        where=_("the case"),
+        created_by=user,
+        packet_language=language_of(translation.get_language()),
+    )
     medications = [
         _build(portable.MEDICATION, m, where=_("the medications")) for m in document["medications"]
     ]

@@ -66,7 +66,9 @@ class Part(Generic[M]):
         ]
 
 
-CASE = Part(Case)
+# The packet's language is a choice for this server's screens; an import starts in the
+# importer's language (cases/services/importing.py).
+CASE = Part(Case, skip=frozenset({"packet_language"}))
 OPINION = Part(Opinion)
 MEDICATION = Part(Medication)
 RECORD = Part(RecordItem)

@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core import signing
 from django.core.mail import send_mail
@@ -18,11 +19,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases import display, security
 from cases.http import AuthenticatedHttpRequest
+from cases.languages import language_for_email
 from cases.models import Case, Invitation, Membership, Role
 from cases.models.sharing import _nonce
 
@@ -84,25 +86,34 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
+def invitation_language(invitation: Invitation) -> str:
+    """The language to invite someone in: their account's, else the inviter's now."""
+    account = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    return language_for_email(account)
+
+
 def send_invitation(request: HttpRequest, invitation: Invitation) -> None:
     """Email the link. The message names the inviter only: no patient, no diagnosis."""
     link = request.build_absolute_uri(
         reverse("invitation_landing", kwargs={"token": invitation_token(invitation)})
     )
     inviter = display_name(invitation.invited_by)
-    context = {
-        "inviter": inviter,
-        "link": link,
-        "role": invitation.get_role_display().lower(),
-        "days": INVITATION_MAX_AGE.days,
-    }
-    send_mail(
-        subject=_("%(inviter)s invited you to help with a case on Second Opinion")
-        % {"inviter": inviter},
-        message=render_to_string("emails/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    # In the invited person's language if they have an account; else in the inviter's,
+    # the language the family shares (the packet's language is the specialist's).
+    with translation.override(invitation_language(invitation)):
+        context = {
+            "inviter": inviter,
+            "link": link,
+            "role": invitation.get_role_display().lower(),
+            "days": INVITATION_MAX_AGE.days,
+        }
+        send_mail(
+            subject=_("%(inviter)s invited you to help with a case on Second Opinion")
+            % {"inviter": inviter},
+            message=render_to_string("emails/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
     security.log_event(

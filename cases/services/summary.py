@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.comparison import build_comparison
-from cases.models import Case
+from cases.models import Case, Opinion
+from cases.models.preferences import in_packet_language
 
 TEMPLATE = "cases/outcomes/decision_summary.html"
 
@@ -21,12 +22,28 @@ def has_decision(case: Case) -> bool:
 
 
 def decision_summary_html(case: Case, *, paper: str = "a4") -> tuple[str, dt.date]:
-    """The summary's HTML and the day it is dated (the latest decision, else today)."""
+    """The summary's HTML and the day it is dated (the latest decision, else today).
+
+    Written in the case's packet language, like the packet and the letters.
+    """
     opinions = list(case.opinions.order_by("number").prefetch_related("actions"))
     decided = [o for o in opinions if o.decision]
     latest = decided[-1] if decided else None
     today = timezone.localdate()
-    html = render_to_string(
+    with in_packet_language(case):
+        html = _render(case, opinions, decided, latest, paper, today)
+    return html, (latest.decided_on if latest and latest.decided_on else today)
+
+
+def _render(
+    case: Case,
+    opinions: list[Opinion],
+    decided: list[Opinion],
+    latest: Opinion | None,
+    paper: str,
+    today: dt.date,
+) -> str:
+    return render_to_string(
         TEMPLATE,
         {
             "case": case,
@@ -38,4 +55,3 @@ def decision_summary_html(case: Case, *, paper: str = "a4") -> tuple[str, dt.dat
             "today": today,
         },
     )
-    return html, (latest.decided_on if latest and latest.decided_on else today)

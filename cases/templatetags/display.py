@@ -28,6 +28,12 @@ def date_and_time(value: dt.datetime | None, style: str = "") -> str:
 
 
 @register.filter
+def long_date(value: dt.date | None, style: str = "") -> str:
+    """ "14 May 2026" in English, "14 de mayo de 2026" in Spanish (cases.display.date_text)."""
+    return display.date_text(value, weekday=style == "weekday") if value else ""
+
+
+@register.filter
 def status_tag(value: Any) -> str:
     return display.tag_class(value)
 

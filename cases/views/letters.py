@@ -25,6 +25,7 @@ from cases.display import date_text
 from cases.forms.letters import LetterSentForm, LetterStartForm
 from cases.http import AuthenticatedHttpRequest
 from cases.models import Case, RecordRequest
+from cases.models.preferences import in_packet_language
 from cases.pdf import render_pdf
 from cases.services.letters import Letter, LetterRefused, build_letter, mark_sent, start_letter
 
@@ -32,6 +33,11 @@ from cases.services.letters import Letter, LetterRefused, build_letter, mark_sen
 def _letter(request: AuthenticatedHttpRequest, case: Case, letter_id: int) -> Letter:
     found = get_in_case(case, RecordRequest.objects.select_related("opinion"), letter_id)
     return build_letter(case, found, request.user)
+
+
+def _letter_text(letter: Letter, case: Case) -> str:
+    with in_packet_language(case):
+        return render_to_string("cases/letters/letter.txt", {"letter": letter})
 
 
 def _page(
@@ -46,7 +52,8 @@ def _page(
     context = {
         "case": case,
         "letter": letter,
-        "text": render_to_string("cases/letters/letter.txt", {"letter": letter}),
+        # The letter as it will be sent: in the case's packet language.
+        "text": _letter_text(letter, case),
         "clock": letter.request.clock(timezone.localdate()),
         "form": form if can_edit else None,
     }
@@ -82,11 +89,12 @@ def letter_download(
     request: AuthenticatedHttpRequest, case_id: uuid.UUID, letter_id: int
 ) -> HttpResponse:
     case = get_case(request, case_id, Need.VIEW)
-    letter = _letter(request, case, letter_id)
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
         return refused
-    html = render_to_string("cases/letters/document.html", {"letter": letter}, request=request)
-    pdf = render_pdf(html)
+    with in_packet_language(case):
+        letter = _letter(request, case, letter_id)
+        html = render_to_string("cases/letters/document.html", {"letter": letter}, request=request)
+        pdf = render_pdf(html)
     record_letter_download(case, request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter.file_name}"'

@@ -23,6 +23,7 @@ from cases.forms.outcomes import DecisionForm
 from cases.models import Case, Decision, Opinion
 from cases.models.items import RecordStatus
 from cases.models.opinion import Stage
+from cases.models.preferences import in_packet_language
 from cases.pdf import render_pdf
 from cases.services.opinions import start_next_opinion
 from cases.services.packet import PAPER_SIZES, paper_for
@@ -178,6 +179,8 @@ def decision_summary(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
         return refused
     html, day = decision_summary_html(case, paper=_paper(request))
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    with in_packet_language(case):  # the PDF's language, as its text (render_pdf)
+        pdf = render_pdf(html)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="decision-summary-{day}.pdf"'
     return response

@@ -9,40 +9,63 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from cases import ratelimit
 from cases.access import Need, get_case
 from cases.audit import record_bundle_download, record_packet_download
 from cases.http import AuthenticatedHttpRequest
-from cases.models import Case, Opinion
+from cases.models import Case, Language, Opinion
+from cases.models.preferences import in_packet_language, packet_language
 from cases.pdf import render_pdf
 from cases.services.bundle import BundleTooBig, build_bundle, check_size
 from cases.services.packet import PAPER_SIZES, Packet, Paper, build_packet, paper_for
 
 
 def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
-    """The case page's packet panel: links only, so it costs no queries."""
-    return {"packet_paper": _paper(request)}
+    """The case page's packet panel: links, and the packet's language for editors."""
+    return {
+        "packet_paper": _paper(request),
+        "packet_languages": Language.choices,
+        "packet_language_label": Language(packet_language(case)).label,
+    }
+
+
+@require_POST
+def packet_language_change(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Choose the language of the documents that go to the specialist (an editor's choice)."""
+    case = get_case(request, case_id, Need.EDIT)
+    chosen = request.POST.get("packet_language", "")
+    if chosen in Language.values:
+        case.packet_language = chosen
+        case.save(update_fields=["packet_language", "updated_at"])
+        messages.success(
+            request,
+            _("The packet and letters will be written in %(language)s.")
+            % {"language": Language(chosen).label},
+        )
+    else:
+        messages.error(request, _("Choose a language for the packet."))
+    return redirect(f"{case.get_absolute_url()}#packet-panel-heading")
 
 
 def _paper(request: HttpRequest) -> Paper:
     return paper_for(request.GET.get("paper"), request.headers.get("Accept-Language", ""))
 
 
-def _packet(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Packet:
-    case = get_case(request, case_id, Need.VIEW)
-    return build_packet(case, request.user, paper=_paper(request))
-
-
 @require_safe
 def packet_preview(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    packet = _packet(request, case_id)
-    context = {"case": packet.case, "packet": packet, "paper_sizes": PAPER_SIZES.items()}
-    return render(request, "cases/packet/preview.html", context)
+    case = get_case(request, case_id, Need.VIEW)
+    # The preview shows the packet as it will print, in the packet's language.
+    with in_packet_language(case):
+        packet = build_packet(case, request.user, paper=_paper(request))
+        context = {"case": case, "packet": packet, "paper_sizes": PAPER_SIZES.items()}
+        return render(request, "cases/packet/preview.html", context)
 
 
 def _packet_pdf(request: AuthenticatedHttpRequest, packet: Packet) -> bytes:
@@ -56,8 +79,9 @@ def packet_download(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Ht
     # Before the work: printing is the most expensive thing a person can ask for.
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
         return refused
-    packet = build_packet(case, request.user, paper=_paper(request))
-    pdf = _packet_pdf(request, packet)
+    with in_packet_language(case):
+        packet = build_packet(case, request.user, paper=_paper(request))
+        pdf = _packet_pdf(request, packet)
     # Every download goes on the case's activity trail: the packet holds the member ID.
     record_packet_download(packet.case, request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -71,22 +95,23 @@ def packet_bundle_download(request: AuthenticatedHttpRequest, case_id: uuid.UUID
     case = get_case(request, case_id, Need.VIEW)
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
         return refused
-    packet = build_packet(case, request.user, paper=_paper(request))
-    try:
-        check_size(packet.records)
-    except BundleTooBig as exc:
-        return render(
-            request,
-            "cases/packet/preview.html",
-            {
-                "case": case,
-                "packet": packet,
-                "paper_sizes": PAPER_SIZES.items(),
-                "bundle_error": str(exc),
-            },
-            status=413,
-        )
-    pdf = build_bundle(_packet_pdf(request, packet), packet.records, paper=packet.paper)
+    with in_packet_language(case):
+        packet = build_packet(case, request.user, paper=_paper(request))
+        try:
+            check_size(packet.records)
+        except BundleTooBig as exc:
+            return render(
+                request,
+                "cases/packet/preview.html",
+                {
+                    "case": case,
+                    "packet": packet,
+                    "paper_sizes": PAPER_SIZES.items(),
+                    "bundle_error": str(exc),
+                },
+                status=413,
+            )
+        pdf = build_bundle(_packet_pdf(request, packet), packet.records, paper=packet.paper)
     record_bundle_download(packet.case, request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{packet.bundle_file_name}"'

@@ -10,6 +10,13 @@
     window.setTimeout(function () { region.textContent = text; }, 50);
   }
 
+  // What app.js says itself, in the page's language: base.html writes each message on
+  // the announcer (data-uploading, data-not-saved...); English if a page lacks it.
+  function words(key, english) {
+    var region = document.getElementById("announcer");
+    return (region && region.dataset[key]) || english;
+  }
+
   function focusFirst(root) {
     // After a page load or a swap: an error summary wins, then an element asking for focus.
     var target = root.querySelector("[data-error-summary]") || root.querySelector("[data-focus]");
@@ -54,16 +61,16 @@
     if (bar) {
       bar.value = 0;
       bar.hidden = false;
-      announce("Uploading…");
+      announce(words("uploading", "Uploading…"));
     }
   });
 
   // A request that failed (network down, server error) must not fail silently.
   document.addEventListener("htmx:responseError", function () {
-    announce("Sorry, that did not save. Please try again.");
+    announce(words("notSaved", "Sorry, that did not save. Please try again."));
   });
   document.addEventListener("htmx:sendError", function () {
-    announce("Could not reach the server. Check your connection and try again.");
+    announce(words("unreachable", "Could not reach the server. Check your connection and try again."));
   });
 
   // The warning before the idle sign-out (cases/sessions.py, the dialog in base.html).
@@ -81,7 +88,10 @@
 
     function inWords(seconds) {
       var minutes = Math.max(1, Math.ceil(seconds / 60));
-      return minutes === 1 ? "1 minute" : minutes + " minutes";
+      // The words come from the page, in its language (base.html).
+      if (minutes === 1) return dialog.getAttribute("data-session-one-minute") || "1 minute";
+      var many = dialog.getAttribute("data-session-minutes") || "{n} minutes";
+      return many.replace("{n}", String(minutes));
     }
     function wait(seconds, then) {
       window.clearTimeout(timer);
@@ -143,7 +153,7 @@
           if (state.remaining <= 0) return signedOut();
           hide();
           if (state.remaining > warning) {
-            announce("You are still signed in.");
+            announce(words("stillSignedIn", "You are still signed in."));
             wait(state.remaining - warning, check);
           } else {
             wait(state.remaining + 1, check);
@@ -153,7 +163,7 @@
           if (error && error.message === "signed out") {
             signedOut();
           } else {
-            announce("Could not reach the server. Check your connection and try again.");
+            announce(words("unreachable", "Could not reach the server. Check your connection and try again."));
           }
         });
     }

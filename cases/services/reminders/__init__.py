@@ -22,9 +22,10 @@ from typing import Any
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import SentReminder
+from cases.models.preferences import AccountLanguage
 
 from .emails import compose, first_name, membership_from_token, unsubscribe_token
 from .rules import RULES, WRITE_BATCH, Due, _already_sent, due_on, recipients
@@ -64,7 +65,10 @@ def _plan(today: dt.date) -> tuple[list[EmailMultiAlternatives], list[SentRemind
         return [], []
     sent = _already_sent(today)
     messages, records = [], []
-    for recipient in recipients(today, active):
+    people = recipients(today, active)
+    # Each email in its reader's language: every recipient's, in one query.
+    spoken = AccountLanguage.of_users({r.user_id for r in people})
+    for recipient in people:
         fresh = [
             due
             for due in by_case.get(recipient.case_id, [])
@@ -72,7 +76,8 @@ def _plan(today: dt.date) -> tuple[list[EmailMultiAlternatives], list[SentRemind
         ]
         if not fresh:
             continue
-        messages.append(compose(recipient, fresh))
+        with translation.override(spoken.get(recipient.user_id, "en")):
+            messages.append(compose(recipient, fresh))
         records += [
             SentReminder(
                 user_id=recipient.user_id,
