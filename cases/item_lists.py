@@ -18,6 +18,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from cases import limits
 from cases.concurrency import GuardedModelForm
 from cases.forms import lists as list_forms
 from cases.models import Case, Medication, Opinion, Question, RecordItem
@@ -84,8 +85,8 @@ class ItemList:
     actions: tuple[ItemAction, ...] = ()
     # Sets what entries show besides their fields and returns more page context.
     decorate: Callable[[list[Entry]], dict[str, Any]] = _no_extras
-    # At most this many items (None: no limit here); see check_room.
-    limit: int | None = None
+    # The name of its limit in cases/limits.py (None: no limit here); see check_room.
+    limit: str | None = None
 
     @property
     def list_tag(self) -> str:
@@ -113,12 +114,7 @@ class ItemList:
             return None
         if count is None:
             count = self.siblings(owner).count()
-        if count < self.limit:
-            return None
-        return (
-            f"{self.words.crumb} can hold up to {self.limit} items. "
-            "Remove one you no longer need to add another."
-        )
+        return None if limits.has_room(self.limit, count) else limits.full_message(self.limit)
 
     def url_name(self, verb: str) -> str:
         return self.key if verb == "list" else f"{self.item}_{verb}"
@@ -193,6 +189,7 @@ LISTS: dict[str, ItemList] = {
     for spec in [
         ItemList(
             key="records",
+            limit="records",
             item="record",
             model=RecordItem,
             on_opinion=True,
@@ -230,6 +227,7 @@ LISTS: dict[str, ItemList] = {
         ),
         ItemList(
             key="medications",
+            limit="medications",
             item="medication",
             model=Medication,
             on_opinion=False,
@@ -250,6 +248,7 @@ LISTS: dict[str, ItemList] = {
         ),
         ItemList(
             key="questions",
+            limit="questions",
             item="question",
             model=Question,
             on_opinion=True,

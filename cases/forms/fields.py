@@ -11,11 +11,48 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # One message for a date the browser (or a person typing without a date picker) got wrong.
 DATE_INVALID = "Enter a real date, for example 27 3 2026"
 DATE_ERRORS = {"invalid": DATE_INVALID}
 DATETIME_INVALID = "Enter a real date and time, for example 14 5 2026 10:30"
+
+
+def too_long(name: str, limit: int, entered: int) -> str:
+    """The one message for text over its maximum, at the field and in the import."""
+    return _("%(name)s must be %(limit)s characters or fewer (you entered %(entered)s)") % {
+        "name": name,
+        "limit": f"{limit:,}",
+        "entered": f"{entered:,}",
+    }
+
+
+class LimitedCharFormField(forms.CharField):
+    """Text with a maximum that says, at the field, how long it may be and how long it is.
+
+    The browser's ``maxlength`` stops most people first; this is for a post that did
+    not come through that page (no JavaScript is not enough to lose it: a pasted text,
+    an old page, a script). ``too_long_name`` names the field in the message when its
+    label is a question ("Why?" reads badly as the subject of a sentence).
+    """
+
+    too_long_name: str = ""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if self.max_length is not None and value and len(value) > self.max_length:
+            raise forms.ValidationError(
+                too_long(self.subject(), self.max_length, len(value)), code="max_length"
+            )
+
+    def subject(self) -> str:
+        if self.too_long_name:
+            return self.too_long_name
+        label = str(self.label or "").strip()
+        if not label:
+            return _("This text")
+        return _("Your answer") if label.endswith("?") else label
 
 
 class DateInput(forms.DateInput):

@@ -37,7 +37,6 @@ class RecordAddForm(forms.ModelForm):
         error_messages = {
             "name": {
                 "required": "Enter the name of the record",
-                "max_length": "Name of the record must be 200 characters or fewer",
             }
         }
 
@@ -69,7 +68,6 @@ class RecordEditForm(GuardedModelForm):
         error_messages = {
             "name": {
                 "required": "Enter the name of the record",
-                "max_length": "Name of the record must be 200 characters or fewer",
             },
             "requested_on": DATE_ERRORS,
             "received_on": DATE_ERRORS,
@@ -100,7 +98,6 @@ MEDICATION_HELP = {
 MEDICATION_ERRORS = {
     "name": {
         "required": "Enter the name of the medicine",
-        "max_length": "The name of the medicine must be 120 characters or fewer",
     }
 }
 
@@ -127,7 +124,6 @@ class QuestionAddForm(forms.ModelForm):
         error_messages = {
             "text": {
                 "required": "Enter your question",
-                "max_length": "Your question must be 500 characters or fewer",
             }
         }
 

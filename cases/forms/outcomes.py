@@ -10,9 +10,16 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.concurrency import GuardedModelForm
-from cases.forms.fields import DATE_ERRORS, DateInput, MoneyField, not_in_future
+from cases.forms.fields import (
+    DATE_ERRORS,
+    DateInput,
+    LimitedCharFormField,
+    MoneyField,
+    not_in_future,
+)
 from cases.models import Decision, FollowUpAction, Opinion, Question, Result
 from cases.models.case import Urgency
 
@@ -26,7 +33,7 @@ def answers_fingerprint(questions: Iterable[Question]) -> str:
 class OutcomeForm(GuardedModelForm):
     """What the specialist said, with the answers to the packet's questions saved alongside."""
 
-    answers_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    answers_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     outcome_cost = MoneyField(
         label=Opinion._meta.get_field("outcome_cost").verbose_name,
         max_digits=10,
@@ -79,9 +86,10 @@ class OutcomeForm(GuardedModelForm):
         self.questions = list(questions)
         for question in self.questions:
             name = self.answer_name(question)
-            self.fields[name] = forms.CharField(
+            self.fields[name] = LimitedCharFormField(
                 label=question.text,
                 required=False,
+                max_length=Question._meta.get_field("answer").max_length,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.initial.setdefault(name, question.answer)
@@ -147,7 +155,6 @@ class FollowUpActionForm(forms.ModelForm):
         error_messages = {
             "description": {
                 "required": "Enter what needs to be done",
-                "max_length": "Keep it under 300 characters",
             },
             "due_on": DATE_ERRORS,
         }
@@ -176,6 +183,7 @@ class DecisionForm(GuardedModelForm):
         self.fields["decision"].error_messages["required"] = "Select what you will do next"
         self.fields["decided_on"].required = True
         self.fields["decided_on"].error_messages["required"] = "Enter the date you decided"
+        self.fields["decision_reason"].too_long_name = _("Your reason")
         if not self.initial.get("decided_on"):
             self.initial["decided_on"] = timezone.localdate()
 

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models, transaction
 
+from . import fields as size
+from .fields import LimitedCharField, LimitedTextField
+
 if TYPE_CHECKING:
     from .opinion import Opinion
 
@@ -71,7 +74,7 @@ class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
 
     # Who it is for
-    patient_name = models.CharField("Full name of the patient", max_length=120)
+    patient_name = LimitedCharField("Full name of the patient", max_length=size.NAME)
     patient_dob = models.DateField("Date of birth", null=True, blank=True)
     relationship = models.CharField(
         "Who is this case for?",
@@ -81,31 +84,33 @@ class Case(models.Model):
     )
 
     # The diagnosis as told by the first provider
-    condition = models.CharField("Diagnosis or condition", max_length=200)
-    prognosis = models.TextField("Prognosis, as you were told it", blank=True)
-    diagnosed_by_name = models.CharField("Clinician's name", max_length=120, blank=True)
-    diagnosed_by_specialty = models.CharField("Specialty", max_length=120, blank=True)
-    diagnosed_by_facility = models.CharField("Hospital or practice", max_length=200, blank=True)
-    diagnosed_by_contact = models.CharField("Phone or email", max_length=200, blank=True)
+    condition = LimitedCharField("Diagnosis or condition", max_length=size.LINE)
+    prognosis = LimitedTextField("Prognosis, as you were told it", max_length=size.LONG, blank=True)
+    diagnosed_by_name = LimitedCharField("Clinician's name", max_length=size.NAME, blank=True)
+    diagnosed_by_specialty = LimitedCharField("Specialty", max_length=size.NAME, blank=True)
+    diagnosed_by_facility = LimitedCharField(
+        "Hospital or practice", max_length=size.LINE, blank=True
+    )
+    diagnosed_by_contact = LimitedCharField("Phone or email", max_length=size.LINE, blank=True)
     diagnosed_on = models.DateField("Date of the diagnosis", null=True, blank=True)
 
     # The proposed treatment
     treatment_kind = models.CharField(
         "Kind of treatment", max_length=30, choices=TreatmentKind.choices, blank=True
     )
-    treatment_description = models.TextField("What was proposed", blank=True)
+    treatment_description = LimitedTextField("What was proposed", max_length=size.LONG, blank=True)
     treatment_urgency = models.CharField(
         "How urgent did they say it is?", max_length=20, choices=Urgency.choices, blank=True
     )
     treatment_start_by = models.DateField("Treatment would start by", null=True, blank=True)
 
     reasons = models.JSONField("Reasons for seeking another opinion", default=list, blank=True)
-    reasons_other = models.CharField("Other reason", max_length=300, blank=True)
-    notes = models.TextField("Notes", blank=True)
+    reasons_other = LimitedCharField("Other reason", max_length=size.SHORT_NOTE, blank=True)
+    notes = LimitedTextField("Notes", max_length=size.LONG, blank=True)
 
     # Step 1: inform the primary provider (optional)
-    primary_provider_name = models.CharField("Primary provider", max_length=120, blank=True)
-    primary_provider_contact = models.CharField("Phone or email", max_length=200, blank=True)
+    primary_provider_name = LimitedCharField("Primary provider", max_length=size.NAME, blank=True)
+    primary_provider_contact = LimitedCharField("Phone or email", max_length=size.LINE, blank=True)
     inform_choice = models.CharField(
         "Will you tell your primary provider?",
         max_length=20,
@@ -114,17 +119,17 @@ class Case(models.Model):
         default=InformChoice.UNDECIDED,
     )
     informed_on = models.DateField("When you told them", null=True, blank=True)
-    provider_response = models.TextField("How they responded", blank=True)
+    provider_response = LimitedTextField("How they responded", max_length=size.NOTE, blank=True)
     provider_offered_records = models.BooleanField("They offered to forward records", default=False)
     provider_suggested_specialist = models.BooleanField(
         "They suggested a specialist", default=False
     )
 
     # The insurance policy (coverage and referral belong to each opinion)
-    insurer = models.CharField("Insurer", max_length=120, blank=True)
-    insurance_plan = models.CharField("Plan", max_length=120, blank=True)
-    member_id = models.CharField("Member ID", max_length=60, blank=True)
-    insurer_phone = models.CharField("Insurer's phone", max_length=40, blank=True)
+    insurer = LimitedCharField("Insurer", max_length=size.NAME, blank=True)
+    insurance_plan = LimitedCharField("Plan", max_length=size.NAME, blank=True)
+    member_id = LimitedCharField("Member ID", max_length=size.REFERENCE, blank=True)
+    insurer_phone = LimitedCharField("Insurer's phone", max_length=size.PHONE, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

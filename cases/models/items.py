@@ -7,7 +7,9 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
+from . import fields as size
 from .case import Case
+from .fields import LimitedCharField, LimitedTextField
 from .opinion import Opinion
 from .querysets import CaseItemQuerySet, OpinionItemQuerySet
 
@@ -46,16 +48,16 @@ class RecordItem(models.Model):
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="records")
     kind = models.CharField(max_length=20, choices=RecordKind.choices, default=RecordKind.OTHER)
-    name = models.CharField("Record", max_length=200)
+    name = LimitedCharField("Record", max_length=size.LINE)
     status = models.CharField(
         "Status", max_length=20, choices=RecordStatus.choices, default=RecordStatus.NEEDED
     )
-    source = models.CharField("Where it comes from", max_length=200, blank=True)
+    source = LimitedCharField("Where it comes from", max_length=size.LINE, blank=True)
     format = models.CharField("Format", max_length=20, choices=RecordFormat.choices, blank=True)
     requested_on = models.DateField("Requested on", null=True, blank=True)
     received_on = models.DateField("Received on", null=True, blank=True)
     sent_on = models.DateField("Sent on", null=True, blank=True)
-    notes = models.TextField("Notes", blank=True)
+    notes = LimitedTextField("Notes", max_length=size.NOTE, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     objects = OpinionItemQuerySet.as_manager()
@@ -82,11 +84,11 @@ class RecordItem(models.Model):
 
 class Medication(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="medications")
-    name = models.CharField("Medicine", max_length=120)
-    dose = models.CharField("Dose", max_length=80, blank=True)
-    frequency = models.CharField("How often", max_length=80, blank=True)
-    prescriber = models.CharField("Prescribed by", max_length=120, blank=True)
-    notes = models.CharField("Notes", max_length=300, blank=True)
+    name = LimitedCharField("Medicine", max_length=size.NAME)
+    dose = LimitedCharField("Dose", max_length=size.DOSE, blank=True)
+    frequency = LimitedCharField("How often", max_length=size.DOSE, blank=True)
+    prescriber = LimitedCharField("Prescribed by", max_length=size.NAME, blank=True)
+    notes = LimitedCharField("Notes", max_length=size.SHORT_NOTE, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     objects = CaseItemQuerySet.as_manager()
@@ -102,8 +104,8 @@ class Question(models.Model):
     """A question to ask at the appointment of one opinion, in priority order."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="questions")
-    text = models.CharField("Question", max_length=500)
-    answer = models.TextField("Answer", blank=True)
+    text = LimitedCharField("Question", max_length=size.QUESTION)
+    answer = LimitedTextField("Answer", max_length=size.NOTE, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     objects = OpinionItemQuerySet.as_manager()
@@ -120,9 +122,9 @@ class InsuranceCall(models.Model):
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="calls")
     called_on = models.DateField("Date of the call")
-    spoke_with = models.CharField("Who you spoke with", max_length=120, blank=True)
-    reference = models.CharField("Reference number", max_length=60, blank=True)
-    notes = models.TextField("What they said", blank=True)
+    spoke_with = LimitedCharField("Who you spoke with", max_length=size.NAME, blank=True)
+    reference = LimitedCharField("Reference number", max_length=size.REFERENCE, blank=True)
+    notes = LimitedTextField("What they said", max_length=size.NOTE, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OpinionItemQuerySet.as_manager()
@@ -138,7 +140,7 @@ class FollowUpAction(models.Model):
     """Something to do after an opinion, with a date."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="actions")
-    description = models.CharField("What to do", max_length=300)
+    description = LimitedCharField("What to do", max_length=size.SHORT_NOTE)
     due_on = models.DateField("By when", null=True, blank=True)
     done = models.BooleanField("Done", default=False)
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from . import fields as size
+from .fields import LimitedCharField
 from .opinion import Opinion
 from .querysets import OpinionItemQuerySet
 
@@ -75,7 +77,7 @@ class RecordRequest(models.Model):
     """A request for copies of the records held at one place, and when it was sent."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="letters")
-    source = models.CharField("Where the records come from", max_length=200)
+    source = LimitedCharField("Where the records come from", max_length=size.LINE)
     sent_on = models.DateField("Sent on", null=True, blank=True)
     sent_how = models.CharField(
         "How it was sent", max_length=20, choices=SentHow.choices, blank=True

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from . import fields as size
 from .case import Case, Urgency
+from .fields import LimitedCharField, LimitedTextField
 from .querysets import CaseItemQuerySet
 
 
@@ -66,7 +68,9 @@ class Opinion(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="opinions")
     number = models.PositiveSmallIntegerField(default=2)
-    key_question = models.TextField("The question this opinion should answer", blank=True)
+    key_question = LimitedTextField(
+        "The question this opinion should answer", max_length=size.QUESTION, blank=True
+    )
 
     # Step 2: insurance and referral
     coverage = models.CharField(
@@ -77,14 +81,18 @@ class Opinion(models.Model):
     )
     referral_requested_on = models.DateField("Referral requested on", null=True, blank=True)
     referral_decided_on = models.DateField("Referral approved or denied on", null=True, blank=True)
-    referral_reference = models.CharField("Referral reference number", max_length=60, blank=True)
+    referral_reference = LimitedCharField(
+        "Referral reference number", max_length=size.REFERENCE, blank=True
+    )
     prior_auth_status = models.CharField(
         "Prior authorization", max_length=20, choices=ApprovalStatus.choices, blank=True
     )
     prior_auth_requested_on = models.DateField(
         "Prior authorization requested on", null=True, blank=True
     )
-    prior_auth_reference = models.CharField("Prior authorization number", max_length=60, blank=True)
+    prior_auth_reference = LimitedCharField(
+        "Prior authorization number", max_length=size.REFERENCE, blank=True
+    )
     in_network = models.CharField(
         "Is the specialist in network?", max_length=5, choices=YesNo.choices, blank=True
     )
@@ -93,11 +101,13 @@ class Opinion(models.Model):
     )
 
     # Step 4: the appointment
-    specialist_name = models.CharField("Specialist's name", max_length=120, blank=True)
-    specialist_specialty = models.CharField("Specialty", max_length=120, blank=True)
-    specialist_institution = models.CharField("Hospital or clinic", max_length=200, blank=True)
-    specialist_address = models.TextField("Address", blank=True)
-    specialist_phone = models.CharField("Phone", max_length=40, blank=True)
+    specialist_name = LimitedCharField("Specialist's name", max_length=size.NAME, blank=True)
+    specialist_specialty = LimitedCharField("Specialty", max_length=size.NAME, blank=True)
+    specialist_institution = LimitedCharField(
+        "Hospital or clinic", max_length=size.LINE, blank=True
+    )
+    specialist_address = LimitedTextField("Address", max_length=size.ADDRESS, blank=True)
+    specialist_phone = LimitedCharField("Phone", max_length=size.PHONE, blank=True)
     appointment_at = models.DateTimeField("Date and time", null=True, blank=True)
     appointment_mode = models.CharField(
         "In person or video?", max_length=20, choices=AppointmentMode.choices, blank=True
@@ -114,14 +124,18 @@ class Opinion(models.Model):
         "What did they conclude?", max_length=20, choices=Result.choices, blank=True
     )
     outcome_on = models.DateField("Date of the opinion", null=True, blank=True)
-    outcome_diagnosis = models.TextField("Their diagnosis", blank=True)
-    outcome_treatment = models.TextField("Their recommended treatment", blank=True)
+    outcome_diagnosis = LimitedTextField("Their diagnosis", max_length=size.LONG, blank=True)
+    outcome_treatment = LimitedTextField(
+        "Their recommended treatment", max_length=size.LONG, blank=True
+    )
     outcome_urgency = models.CharField(
         "How urgent did they say it is?", max_length=20, choices=Urgency.choices, blank=True
     )
-    outcome_rationale = models.TextField("Why they recommend it", blank=True)
-    other_options = models.TextField(
-        "Other options they mentioned, clinical trials included", blank=True
+    outcome_rationale = LimitedTextField("Why they recommend it", max_length=size.LONG, blank=True)
+    other_options = LimitedTextField(
+        "Other options they mentioned, clinical trials included",
+        max_length=size.LONG,
+        blank=True,
     )
     outcome_cost = models.DecimalField(
         "Cost of their recommended treatment, if known",
@@ -130,13 +144,13 @@ class Opinion(models.Model):
         null=True,
         blank=True,
     )
-    outcome_notes = models.TextField("Notes", blank=True)
+    outcome_notes = LimitedTextField("Notes", max_length=size.LONG, blank=True)
 
     # The decision that follows
     decision = models.CharField(
         "What will you do next?", max_length=10, choices=Decision.choices, blank=True
     )
-    decision_reason = models.TextField("Why", blank=True)
+    decision_reason = LimitedTextField("Why", max_length=size.LONG, blank=True)
     decided_on = models.DateField("Date decided", null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,12 +9,14 @@ predictably.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Literal
 
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from cases import limits
 from cases.models import RecordItem
 from cases.models.items import RecordStatus
 
@@ -62,6 +64,34 @@ def append(item: models.Model, siblings: models.QuerySet) -> models.Model:
     item.position = next_position(siblings)
     item.save()
     return item
+
+
+@transaction.atomic
+def save_within(
+    item: models.Model, siblings: models.QuerySet, *, case_id: uuid.UUID, limit: str
+) -> models.Model:
+    """Save a new ``item`` of a list kept in date order (calls, follow-up actions), unless
+    the list already holds its limit (then ListFull, nothing saved). Counted under the
+    case's lock, like ``append_within``."""
+    limits.lock_case(case_id)
+    limits.check_room(limit, siblings)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def append_within(
+    item: models.Model, siblings: models.QuerySet, *, case_id: uuid.UUID, limit: str | None
+) -> models.Model:
+    """``append``, unless the list already holds its limit (then ListFull, nothing saved).
+
+    The count is taken under the case's lock, so two people adding the last item at the
+    same moment cannot both succeed.
+    """
+    if limit is not None:
+        limits.lock_case(case_id)
+        limits.check_room(limit, siblings)
+    return append(item, siblings)
 
 
 @transaction.atomic

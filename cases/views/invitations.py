@@ -14,8 +14,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from cases.limits import ListFull
 from cases.models import Membership
 from cases.services import sharing
 from cases.services.sharing import BadInvitationLink, LinkProblem, SharingError, display_name
@@ -94,6 +96,20 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         membership = sharing.accept(invitation, request.user)
     except BadInvitationLink as exc:
         return _problem(request, exc)
+    except ListFull:
+        return render(
+            request,
+            "cases/sharing/invitation_problem.html",
+            {
+                "title": _("This case cannot take anyone else"),
+                "body": _(
+                    "The case already has as many people as it can hold, so nothing has been "
+                    "shared with this account. Ask the person who invited you to remove "
+                    "someone, then use this link again."
+                ),
+            },
+            status=409,
+        )
     except SharingError as exc:
         return render(
             request,
