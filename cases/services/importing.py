@@ -29,8 +29,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
-from cases import audit
+from cases import audit, limits
 from cases.models import Attachment, Case, Medication, Membership, RecordRequest, Role
 from cases.models.letters import source_key
 from cases.services import portable
@@ -262,12 +263,39 @@ def _parse(data: bytes) -> dict[str, Any]:
             )
         )
     errors = sorted(portable.validator().iter_errors(document), key=lambda e: list(e.path))
+    # Too long or too many first: that is a file this server cannot keep, not a damaged one.
+    errors.sort(key=lambda e: e.validator not in ("maxLength", "maxItems"))
     if errors:
-        raise ImportRefused(
-            f"{DAMAGED} (The value at {_where(errors[0].absolute_path)} does not fit the format.)"
-        )
+        raise ImportRefused(_refusal(errors[0]))
     _check_consistency(document)
     return document
+
+
+def _refusal(error) -> str:
+    """Why the document does not fit, in words; where, for whoever edits the file."""
+    where = _where(error.absolute_path)
+    if error.validator == "maxLength" and isinstance(error.instance, str):
+        title = error.schema.get("title") or str(error.absolute_path[-1])
+        return _(
+            "Nothing was imported: in this file, “%(title)s” is %(entered)s characters long, "
+            "and this server keeps at most %(limit)s. Shorten it, then import again. (It is "
+            "at %(where)s.)"
+        ) % {
+            "title": title,
+            "entered": f"{len(error.instance):,}",
+            "limit": f"{error.validator_value:,}",
+            "where": where,
+        }
+    if error.validator == "maxItems" and isinstance(error.instance, list):
+        return _too_many(str(error.absolute_path[-1]), len(error.instance), error.validator_value)
+    return f"{DAMAGED} (The value at {where} does not fit the format.)"
+
+
+def _too_many(name: str, count: int, limit: int) -> str:
+    return _(
+        "Nothing was imported: this file has %(count)s %(name)s in one case, and a case "
+        "here can hold at most %(limit)s."
+    ) % {"count": f"{count:,}", "name": name, "limit": f"{limit:,}"}
 
 
 def _short(value: Any) -> str:
@@ -285,6 +313,13 @@ def _check_consistency(document: dict[str, Any]) -> None:
     numbers = [o["number"] for o in document["opinions"]]
     if len(set(numbers)) != len(numbers) or min(numbers) < 2:
         raise ImportRefused(DAMAGED)
+    # The schema holds the default limits; the settings may have lowered them.
+    lists = [("medications", document["medications"]), ("opinions", document["opinions"])]
+    for o in document["opinions"]:
+        lists += [(name, o.get(name, [])) for name in portable.OPINION_LISTS]
+    for name, items in lists:
+        if len(items) > limits.most(name):
+            raise ImportRefused(_too_many(name, len(items), limits.most(name)))
     records = {o["number"]: len(o["records"]) for o in document["opinions"]}
     for entry in document["files"]:
         where = entry["record"]
