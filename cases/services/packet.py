@@ -172,6 +172,17 @@ def _brought_by(case: Case, user) -> str:
     return f"{_person_name(user)}, caregiver"
 
 
+# A timeline line names this many records at most; the records table lists them all.
+TIMELINE_NAMES = 5
+
+
+def _some(names: list[str]) -> str:
+    """ "A, B, C" or, past TIMELINE_NAMES, "A, B, C, D, E and 7 more"."""
+    if len(names) <= TIMELINE_NAMES:
+        return ", ".join(names)
+    return f"{', '.join(names[:TIMELINE_NAMES])} and {len(names) - TIMELINE_NAMES} more"
+
+
 def _timeline(case: Case, opinion: Opinion, records: list[RecordItem]) -> list[TimelineEntry]:
     """A short dated history: records on the same day and step share one line."""
     entries: list[TimelineEntry] = []
@@ -197,7 +208,7 @@ def _timeline(case: Case, opinion: Opinion, records: list[RecordItem]) -> list[T
             if when:
                 grouped.setdefault((when, verb), []).append(record.name)
     for (when, verb), names in grouped.items():
-        entries.append(TimelineEntry(when, f"Records {verb}: {', '.join(names)}"))
+        entries.append(TimelineEntry(when, f"Records {verb}: {_some(names)}"))
     if opinion.referral_requested_on:
         entries.append(TimelineEntry(opinion.referral_requested_on, "Referral requested"))
     if opinion.referral_decided_on and opinion.referral_status:
