@@ -113,6 +113,9 @@ class MoneyField(forms.DecimalField):
         for key in ("min", "max", "step"):
             attrs.pop(key, None)
         attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+        # Room for the digits, a "$", thousands commas, the point and spaces around.
+        assert self.max_digits is not None
+        attrs["maxlength"] = str(self.max_digits + self.max_digits // 3 + 4)
         return attrs
 
 
