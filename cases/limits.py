@@ -27,6 +27,7 @@ DEFAULTS: dict[str, int] = {
     "actions": 30,  # per opinion: follow-up actions
     "letters": 20,  # per opinion: records-request letters, one per place
     "opinions": 5,  # per case: second to fifth
+    "files": 200,  # per case: documents attached to records (their bytes have a limit too)
     "members": 20,  # per case, the owner included
     "invitations": 10,  # per case, pending (sent, not yet accepted or cancelled)
 }
@@ -40,6 +41,7 @@ _NOUNS = {
     "actions": ("follow-up action", "follow-up actions"),
     "letters": ("letter", "letters"),
     "opinions": ("opinion", "opinions"),
+    "files": ("attached document", "attached documents"),
     "members": ("person with access", "people with access"),
     "invitations": ("invitation waiting for an answer", "invitations waiting for an answer"),
 }

@@ -46,6 +46,7 @@ def bounded_schema() -> dict:
     # The lists an import creates hold no more than the app lets a case hold.
     properties["medications"]["maxItems"] = limits.DEFAULTS["medications"]
     properties["opinions"]["maxItems"] = limits.DEFAULTS["opinions"]
+    properties["files"]["maxItems"] = limits.DEFAULTS["files"]
     for name in portable.OPINION_LISTS:
         defs["opinion"]["properties"][name]["maxItems"] = limits.DEFAULTS[name]
     return schema

@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from cases import limits
 from cases.models import (
+    Attachment,
     Case,
+    FileKind,
     FollowUpAction,
     InsuranceCall,
     Medication,
@@ -93,8 +95,30 @@ def make_largest_case(owner=None) -> Case:
     case.opinions.all().delete()
     for number in range(2, 2 + limits.most("opinions")):
         _opinion(case, number, today, last=number == 1 + limits.most("opinions"))
+    _attachments(case.current_opinion(), owner)
     case.membership = Membership.objects.get(case=case, user=owner)
     return case
+
+
+def _attachments(opinion: Opinion, owner) -> None:
+    """The files limit's worth of attached documents, spread over the records.
+
+    Rows only: the packet lists each document's name and pages and never opens it (the
+    bundle that prints them has its own bound, in bytes)."""
+    records = list(opinion.records.order_by("position"))
+    name_length = Attachment._meta.get_field("name").max_length
+    Attachment.objects.bulk_create(
+        Attachment(
+            record=records[i % len(records)],
+            file=f"attachments/largest-{i}.pdf",
+            name=text(name_length - 4, i) + ".pdf",
+            kind=FileKind.PDF,
+            size=1024,
+            pages=3,
+            added_by=owner,
+        )
+        for i in range(limits.most("files"))
+    )
 
 
 def _opinion(case: Case, number: int, today: dt.date, *, last: bool) -> Opinion:

@@ -483,3 +483,15 @@ def test_the_largest_allowed_case_is_valid_and_prints(settings):
     assert pdf.startswith(b"%PDF")
     html, _ = decision_summary_html(case)
     assert render_pdf(html).startswith(b"%PDF")
+
+
+def test_attached_documents_are_limited_per_case(two_at_most, owner_client, case):
+    from tests.files_support import pdf_bytes, upload
+    from tests.test_files import attach, first_record
+
+    record = first_record(case)
+    attach(owner_client, case, record, upload("a.pdf", pdf_bytes()))
+    attach(owner_client, case, record, upload("b.pdf", pdf_bytes()))
+    response = attach(owner_client, case, record, upload("c.pdf", pdf_bytes()))
+    assert limits.full_message("files") in response.content.decode()
+    assert record.files.count() == 2

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from cases.limits import DEFAULTS
+
 from . import fields as size
 from .fields import LimitedCharField
 from .opinion import Opinion
@@ -21,7 +23,7 @@ from .querysets import OpinionItemQuerySet
 RESPONSE_DAYS = 30
 EXTENSION_DAYS = 30
 # The checklist is bounded; so are the letters written from it.
-MAX_LETTERS = 20
+MAX_LETTERS = DEFAULTS["letters"]
 
 
 class SentHow(models.TextChoices):

@@ -314,7 +314,11 @@ def _check_consistency(document: dict[str, Any]) -> None:
     if len(set(numbers)) != len(numbers) or min(numbers) < 2:
         raise ImportRefused(DAMAGED)
     # The schema holds the default limits; the settings may have lowered them.
-    lists = [("medications", document["medications"]), ("opinions", document["opinions"])]
+    lists = [
+        ("medications", document["medications"]),
+        ("opinions", document["opinions"]),
+        ("files", document["files"]),
+    ]
     for o in document["opinions"]:
         lists += [(name, o.get(name, [])) for name in portable.OPINION_LISTS]
     for name, items in lists:
