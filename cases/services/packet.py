@@ -172,6 +172,9 @@ def _brought_by(case: Case, user) -> str:
     return f"{_person_name(user)}, caregiver"
 
 
+# A record's row names this many attached documents at most, then "and N more".
+FILES_NAMED = 2
+
 # A timeline line names this many records at most; the records table lists them all.
 TIMELINE_NAMES = 5
 
@@ -249,7 +252,11 @@ def build_packet(case: Case, user, *, paper: Paper = "a4", today: dt.date | None
     )
     records = list(opinion.records.all())
     for record in records:
-        record.attached_pages = sum(f.printable_pages for f in record.files.all())
+        files = list(record.files.all())
+        record.attached_pages = sum(f.printable_pages for f in files)
+        # A few names per record; the bundle bookmarks every document by name.
+        record.shown_files = files[:FILES_NAMED]
+        record.more_files = len(files) - len(record.shown_files)
     questions = list(opinion.questions.all())
     medications = list(case.medications.order_by("position", "id"))
     memberships = (
