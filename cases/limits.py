@@ -20,19 +20,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 DEFAULTS: dict[str, int] = {
-    "records": 50,  # per opinion: the records checklist
-    "medications": 30,  # per case
-    "questions": 30,  # per opinion
-    "calls": 30,  # per opinion: the log of calls to the insurer
-    "actions": 30,  # per opinion: follow-up actions
+    "records": 40,  # per opinion: the records checklist
+    "medications": 25,  # per case
+    "questions": 25,  # per opinion
+    "calls": 25,  # per opinion: the log of calls to the insurer
+    "actions": 25,  # per opinion: follow-up actions
     "letters": 20,  # per opinion: records-request letters, one per place
     "opinions": 5,  # per case: second to fifth
-    "files": 200,  # per case: documents attached to records (their bytes have a limit too)
+    "files": 100,  # per case: documents attached to records (their bytes have a limit too)
     "members": 20,  # per case, the owner included
     "invitations": 10,  # per case, pending (sent, not yet accepted or cancelled)
 }
 
-# What each list is called in "This case has 50 records".
+# What each list is called in "This case has 40 records".
 _NOUNS = {
     "records": ("record", "records"),
     "medications": ("medicine", "medicines"),
@@ -53,7 +53,7 @@ def most(name: str) -> int:
 
 
 def full_message(name: str, count: int | None = None) -> str:
-    """ "This case has 50 records, the most it can hold. Remove one to add another.\""""
+    """ "This case has 40 records, the most it can hold. Remove one to add another.\""""
     limit = most(name)
     singular, plural = _NOUNS[name]
     noun = ngettext(singular, plural, limit)
