@@ -495,3 +495,14 @@ def test_attached_documents_are_limited_per_case(two_at_most, owner_client, case
     response = attach(owner_client, case, record, upload("c.pdf", pdf_bytes()))
     assert limits.full_message("files") in response.content.decode()
     assert record.files.count() == 2
+
+
+def test_an_over_long_email_address_is_refused_at_the_field(owner_client, case):
+    address = "a" * 250 + "@example.org"
+    response = owner_client.post(
+        reverse("case_invite", args=[case.pk]), {"email": address, "role": Role.VIEWER}
+    )
+    body = response.content.decode()
+    error = re.search(r'id="id_email_error">(.*?)</p>', body, re.S)
+    assert error and "must be 254 characters or fewer (you entered 262)" in error.group(1)
+    assert not Invitation.objects.filter(case=case, email=address).exists()

@@ -55,6 +55,10 @@ class LimitedCharFormField(forms.CharField):
         return _("Your answer") if label.endswith("?") else label
 
 
+class LimitedEmailField(LimitedCharFormField, forms.EmailField):
+    """An email address, refused in the same plain words when it is too long."""
+
+
 class DateInput(forms.DateInput):
     """A native date picker; the value travels as ISO so every browser reads it."""
 

@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 
 from cases.concurrency import GuardedModelForm
-from cases.forms.fields import DATE_ERRORS, DateInput
-from cases.models import Case, Membership, Role
+from cases.forms.fields import DATE_ERRORS, DateInput, LimitedEmailField
+from cases.models import Case, Invitation, Membership, Role
 
 SHARED_ROLES = [
     (Role.EDITOR, "Editor: can change everything except who has access"),
@@ -15,8 +15,9 @@ SHARED_ROLES = [
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(
+    email = LimitedEmailField(
         label="Their email address",
+        max_length=Invitation._meta.get_field("email").max_length,
         help_text="We will email them a link. It works once and expires after 7 days.",
         error_messages={
             "required": "Enter their email address",
