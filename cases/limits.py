@@ -52,8 +52,8 @@ def most(name: str) -> int:
     return {**DEFAULTS, **getattr(settings, "CASE_LIMITS", {})}[name]
 
 
-def full_message(name: str, count: int | None = None) -> str:
-    """ "This case has 40 records, the most it can hold. Remove one to add another.\""""
+def full_message(name: str) -> str:
+    """What a full list says, e.g. "This case has 40 records, the most it can hold..."."""
     limit = most(name)
     singular, plural = _NOUNS[name]
     noun = ngettext(singular, plural, limit)
@@ -74,10 +74,7 @@ def full_message(name: str, count: int | None = None) -> str:
         ) % {"count": limit, "noun": noun}
     return _(
         "This case has %(count)s %(noun)s, the most it can hold. Remove one to add another."
-    ) % {
-        "count": limit,
-        "noun": noun,
-    }
+    ) % {"count": limit, "noun": noun}
 
 
 class ListFull(Exception):
