@@ -38,7 +38,7 @@ def _plain(value: Any) -> Any:
 class GuardedModelForm(forms.ModelForm):
     """A ModelForm that refuses to overwrite another person's newer changes."""
 
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     removed_message = gettext_lazy(
         "Someone else removed this while you were editing, so there was nothing to save."

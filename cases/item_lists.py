@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from cases import limits
 from cases.concurrency import GuardedModelForm
 from cases.forms import lists as list_forms
 from cases.models import Case, Medication, Opinion, Question, RecordItem
@@ -88,8 +89,8 @@ class ItemList:
     actions: tuple[ItemAction, ...] = ()
     # Sets what entries show besides their fields and returns more page context.
     decorate: Callable[[list[Entry]], dict[str, Any]] = _no_extras
-    # At most this many items (None: no limit here); see check_room.
-    limit: int | None = None
+    # The name of its limit in cases/limits.py (None: no limit here); see check_room.
+    limit: str | None = None
 
     @property
     def list_tag(self) -> str:
@@ -117,11 +118,7 @@ class ItemList:
             return None
         if count is None:
             count = self.siblings(owner).count()
-        if count < self.limit:
-            return None
-        return _(
-            "%(list)s can hold up to %(limit)d items. Remove one you no longer need to add another."
-        ) % {"list": self.words.crumb, "limit": self.limit}
+        return None if limits.has_room(self.limit, count) else limits.full_message(self.limit)
 
     def url_name(self, verb: str) -> str:
         return self.key if verb == "list" else f"{self.item}_{verb}"
@@ -199,6 +196,7 @@ LISTS: dict[str, ItemList] = {
     for spec in [
         ItemList(
             key="records",
+            limit="records",
             item="record",
             model=RecordItem,
             on_opinion=True,
@@ -238,6 +236,7 @@ LISTS: dict[str, ItemList] = {
         ),
         ItemList(
             key="medications",
+            limit="medications",
             item="medication",
             model=Medication,
             on_opinion=False,
@@ -258,6 +257,7 @@ LISTS: dict[str, ItemList] = {
         ),
         ItemList(
             key="questions",
+            limit="questions",
             item="question",
             model=Question,
             on_opinion=True,

@@ -309,6 +309,10 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=25) * MB
 CASE_ATTACHMENTS_MAX_BYTES = env.int("CASE_ATTACHMENTS_MAX_MB", default=500) * MB
 # The packet with records joins at most this many attached pages.
 BUNDLE_MAX_PAGES = env.int("BUNDLE_MAX_PAGES", default=2000)
+# Per-case list limits (cases/limits.py: records, medications, questions...): a dict
+# that changes some of them, e.g. {"records": 60}. Raising one makes the largest case
+# slower to print: run bench/bounds.py with --limit first.
+CASE_LIMITS: dict[str, int] = {}
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
 if env("ATTACHMENTS_S3_BUCKET", default=""):
     STORAGES["attachments"] = {

@@ -61,8 +61,12 @@ def test_the_catalogue_keeps_every_placeholder():
             # Spanish's singular may say "Su código" instead of "Sus 1 códigos".
             assert set(placeholder.findall(entry.msgstr_plural[1])) == wanted, entry.msgid
             assert set(placeholder.findall(entry.msgstr_plural[0])) <= wanted, entry.msgid
-        else:
+        elif "python-format" in entry.flags:
             assert set(placeholder.findall(entry.msgstr)) == wanted, entry.msgid
+        else:
+            # Marked no-python-format: a translation may leave a value out (Spanish "su"
+            # for "John's"), but never ask for one the code does not give.
+            assert set(placeholder.findall(entry.msgstr)) <= wanted, entry.msgid
 
 
 @pytest.mark.parametrize(
@@ -238,7 +242,7 @@ def test_the_packet_language_overrides_the_members(owner_client, case):
     with translation.override("es"):
         spanish_month = formats.date_format(today, "F")
     reader = _pdf(owner_client.get(url, **ENGLISH))
-    assert reader.trailer["/Root"]["/Lang"] == "es-US"
+    assert reader.trailer["/Root"]["/Lang"] == "es"
     text = _pdf_text(reader)
     # "Printed on" today, with Spanish month names (the packet's headings become Spanish
     # with the packet templates' translation).
@@ -274,7 +278,7 @@ def test_request_letters_and_the_decision_summary_follow_the_packet_language(own
     opinion.records.update(source="Valley Lab")
     letter = start_letter(opinion, "Valley Lab")
     response = owner_client.get(reverse("letter_download", args=[case.pk, letter.pk]), **ENGLISH)
-    assert _pdf(response).trailer["/Root"]["/Lang"] == "es-US"
+    assert _pdf(response).trailer["/Root"]["/Lang"] == "es"
 
     opinion.result = Result.CONFIRMATION
     opinion.decision = Decision.SWITCH

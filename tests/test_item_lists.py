@@ -3,7 +3,6 @@ and the hooks a list uses to differ (a record's status, a list's limit)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 
@@ -50,9 +49,8 @@ class TestRecordStatusService:
 
 class TestLimit:
     @pytest.fixture
-    def two_at_most(self, monkeypatch):
-        spec = dataclasses.replace(LISTS["questions"], limit=2)
-        monkeypatch.setitem(LISTS, "questions", spec)
+    def two_at_most(self, settings):
+        settings.CASE_LIMITS = {"questions": 2}
 
     def test_a_full_list_offers_no_add_form_and_says_why(self, two_at_most, owner_client, case):
         case.current_opinion().questions.create(text="Why?")
@@ -60,7 +58,7 @@ class TestLimit:
         assert "Add question" in page and "Questions other patients ask" in page
         case.current_opinion().questions.create(text="When?")
         page = owner_client.get(reverse("questions", args=[case.pk])).content.decode()
-        assert "Questions for the doctor can hold up to 2 items." in page
+        assert "This case has 2 questions, the most it can hold." in page
         assert "Add question" not in page and "Questions other patients ask" not in page
 
     def test_adding_to_a_full_list_is_refused(self, two_at_most, owner_client, case):
@@ -72,7 +70,7 @@ class TestLimit:
         )
         assert response.status_code == 200
         assert b"data-error-summary" in response.content
-        assert b"can hold up to 2 items" in response.content
+        assert b"This case has 2 questions, the most it can hold." in response.content
         assert opinion.questions.count() == 2
 
 

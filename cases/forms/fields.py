@@ -23,6 +23,46 @@ DATE_ERRORS = {"invalid": DATE_INVALID}
 DATETIME_INVALID = _("Enter a real date and time, for example 14 5 2026 10:30")
 
 
+def too_long(name: str, limit: int, entered: int) -> str:
+    """The one message for text over its maximum, at the field and in the import."""
+    return _("%(name)s must be %(limit)s characters or fewer (you entered %(entered)s)") % {
+        "name": name,
+        "limit": f"{limit:,}",
+        "entered": f"{entered:,}",
+    }
+
+
+class LimitedCharFormField(forms.CharField):
+    """Text with a maximum that says, at the field, how long it may be and how long it is.
+
+    The browser's ``maxlength`` stops most people first; this is for a post that did
+    not come through that page (no JavaScript is not enough to lose it: a pasted text,
+    an old page, a script). ``too_long_name`` names the field in the message when its
+    label is a question ("Why?" reads badly as the subject of a sentence).
+    """
+
+    too_long_name: Text = ""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if self.max_length is not None and value and len(value) > self.max_length:
+            raise forms.ValidationError(
+                too_long(self.subject(), self.max_length, len(value)), code="max_length"
+            )
+
+    def subject(self) -> str:
+        if self.too_long_name:
+            return str(self.too_long_name)
+        label = str(self.label or "").strip()
+        if not label:
+            return str(_("This text"))
+        return str(_("Your answer")) if label.endswith("?") else label
+
+
+class LimitedEmailField(LimitedCharFormField, forms.EmailField):
+    """An email address, refused in the same plain words when it is too long."""
+
+
 class DateInput(forms.DateInput):
     """A native date picker; the value travels as ISO so every browser reads it."""
 
@@ -85,6 +125,9 @@ class MoneyField(forms.DecimalField):
         for key in ("min", "max", "step"):
             attrs.pop(key, None)
         attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+        # Room for the digits, a "$", thousands commas, the point and spaces around.
+        assert self.max_digits is not None
+        attrs["maxlength"] = str(self.max_digits + self.max_digits // 3 + 4)
         return attrs
 
 

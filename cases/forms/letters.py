@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.forms.case import DATE_INVALID, DateInput, not_in_future
+from cases.models import fields as size
 from cases.models.letters import SentHow
 
 
 class LetterStartForm(forms.Form):
-    source = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    source = forms.CharField(max_length=size.LINE, widget=forms.HiddenInput)
 
 
 class LetterSentForm(forms.Form):

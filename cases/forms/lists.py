@@ -39,7 +39,6 @@ class RecordAddForm(forms.ModelForm):
         error_messages = {
             "name": {
                 "required": gettext_lazy("Enter the name of the record"),
-                "max_length": gettext_lazy("Name of the record must be 200 characters or fewer"),
             }
         }
 
@@ -71,7 +70,6 @@ class RecordEditForm(GuardedModelForm):
         error_messages = {
             "name": {
                 "required": gettext_lazy("Enter the name of the record"),
-                "max_length": gettext_lazy("Name of the record must be 200 characters or fewer"),
             },
             "requested_on": DATE_ERRORS,
             "received_on": DATE_ERRORS,
@@ -104,7 +102,6 @@ MEDICATION_HELP = {
 MEDICATION_ERRORS = {
     "name": {
         "required": gettext_lazy("Enter the name of the medicine"),
-        "max_length": gettext_lazy("The name of the medicine must be 120 characters or fewer"),
     }
 }
 
@@ -133,7 +130,6 @@ class QuestionAddForm(forms.ModelForm):
         error_messages = {
             "text": {
                 "required": gettext_lazy("Enter your question"),
-                "max_length": gettext_lazy("Your question must be 500 characters or fewer"),
             }
         }
 

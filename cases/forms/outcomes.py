@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
-from cases.forms.fields import DATE_ERRORS, DateInput, MoneyField, choice_field, not_in_future
+from cases.forms.fields import (
+    DATE_ERRORS,
+    DateInput,
+    LimitedCharFormField,
+    MoneyField,
+    choice_field,
+    not_in_future,
+)
 from cases.models import Decision, FollowUpAction, Opinion, Question, Result
 from cases.models.case import Urgency
 
@@ -29,7 +36,7 @@ def answers_fingerprint(questions: Iterable[Question]) -> str:
 class OutcomeForm(GuardedModelForm):
     """What the specialist said, with the answers to the packet's questions saved alongside."""
 
-    answers_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    answers_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     outcome_cost = MoneyField(
         label=Opinion._meta.get_field("outcome_cost").verbose_name,
         max_digits=10,
@@ -94,9 +101,10 @@ class OutcomeForm(GuardedModelForm):
         self.questions = list(questions)
         for question in self.questions:
             name = self.answer_name(question)
-            self.fields[name] = forms.CharField(
+            self.fields[name] = LimitedCharFormField(
                 label=question.text,
                 required=False,
+                max_length=Question._meta.get_field("answer").max_length,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.initial.setdefault(name, question.answer)
@@ -166,7 +174,6 @@ class FollowUpActionForm(forms.ModelForm):
         error_messages = {
             "description": {
                 "required": gettext_lazy("Enter what needs to be done"),
-                "max_length": gettext_lazy("Keep it under 300 characters"),
             },
             "due_on": DATE_ERRORS,
         }
@@ -197,6 +204,9 @@ class DecisionForm(GuardedModelForm):
         self.fields["decision"].error_messages["required"] = _("Select what you will do next")
         self.fields["decided_on"].required = True
         self.fields["decided_on"].error_messages["required"] = _("Enter the date you decided")
+        reason = self.fields["decision_reason"]
+        assert isinstance(reason, LimitedCharFormField)
+        reason.too_long_name = _("Your reason")
         if not self.initial.get("decided_on"):
             self.initial["decided_on"] = timezone.localdate()
 

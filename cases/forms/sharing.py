@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.concurrency import GuardedModelForm
-from cases.forms.fields import DATE_ERRORS, DateInput
-from cases.models import Case, Membership, Role
+from cases.forms.fields import DATE_ERRORS, DateInput, LimitedEmailField
+from cases.models import Case, Invitation, Membership, Role
 
 SHARED_ROLES = [
     (Role.EDITOR, gettext_lazy("Editor: can change everything except who has access")),
@@ -20,8 +20,9 @@ SHARED_ROLES = [
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(
+    email = LimitedEmailField(
         label=gettext_lazy("Their email address"),
+        max_length=Invitation._meta.get_field("email").max_length,
         help_text=gettext_lazy(
             "We will email them a link. It works once and expires after 7 days."
         ),

@@ -34,7 +34,7 @@ class OutgoingEmail(models.Model):
     message = models.JSONField(help_text=_("The message, as cases.background.mail stores it."))
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(blank=True, max_length=2_000)  # cut to this when written
     failed_at = models.DateTimeField(
         null=True, blank=True, help_text=_("Set when every attempt failed: no further tries.")
     )

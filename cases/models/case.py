@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.text import Text
 
+from . import fields as size
+from .fields import LimitedCharField, LimitedTextField
 from .preferences import Language
 
 if TYPE_CHECKING:
@@ -82,7 +84,7 @@ class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
 
     # Who it is for
-    patient_name = models.CharField(_("Full name of the patient"), max_length=120)
+    patient_name = LimitedCharField(_("Full name of the patient"), max_length=size.NAME)
     patient_dob = models.DateField(_("Date of birth"), null=True, blank=True)
     relationship = models.CharField(
         _("Who is this case for?"),
@@ -92,31 +94,41 @@ class Case(models.Model):
     )
 
     # The diagnosis as told by the first provider
-    condition = models.CharField(_("Diagnosis or condition"), max_length=200)
-    prognosis = models.TextField(_("Prognosis, as you were told it"), blank=True)
-    diagnosed_by_name = models.CharField(_("Clinician's name"), max_length=120, blank=True)
-    diagnosed_by_specialty = models.CharField(_("Specialty"), max_length=120, blank=True)
-    diagnosed_by_facility = models.CharField(_("Hospital or practice"), max_length=200, blank=True)
-    diagnosed_by_contact = models.CharField(_("Phone or email"), max_length=200, blank=True)
+    condition = LimitedCharField(_("Diagnosis or condition"), max_length=size.LINE)
+    prognosis = LimitedTextField(
+        _("Prognosis, as you were told it"), max_length=size.LONG, blank=True
+    )
+    diagnosed_by_name = LimitedCharField(_("Clinician's name"), max_length=size.NAME, blank=True)
+    diagnosed_by_specialty = LimitedCharField(_("Specialty"), max_length=size.NAME, blank=True)
+    diagnosed_by_facility = LimitedCharField(
+        _("Hospital or practice"), max_length=size.LINE, blank=True
+    )
+    diagnosed_by_contact = LimitedCharField(_("Phone or email"), max_length=size.LINE, blank=True)
     diagnosed_on = models.DateField(_("Date of the diagnosis"), null=True, blank=True)
 
     # The proposed treatment
     treatment_kind = models.CharField(
         _("Kind of treatment"), max_length=30, choices=TreatmentKind.choices, blank=True
     )
-    treatment_description = models.TextField(_("What was proposed"), blank=True)
+    treatment_description = LimitedTextField(
+        _("What was proposed"), max_length=size.LONG, blank=True
+    )
     treatment_urgency = models.CharField(
         _("How urgent did they say it is?"), max_length=20, choices=Urgency.choices, blank=True
     )
     treatment_start_by = models.DateField(_("Treatment would start by"), null=True, blank=True)
 
     reasons = models.JSONField(_("Reasons for seeking another opinion"), default=list, blank=True)
-    reasons_other = models.CharField(_("Other reason"), max_length=300, blank=True)
-    notes = models.TextField(_("Notes"), blank=True)
+    reasons_other = LimitedCharField(_("Other reason"), max_length=size.SHORT_NOTE, blank=True)
+    notes = LimitedTextField(_("Notes"), max_length=size.LONG, blank=True)
 
     # Step 1: inform the primary provider (optional)
-    primary_provider_name = models.CharField(_("Primary provider"), max_length=120, blank=True)
-    primary_provider_contact = models.CharField(_("Phone or email"), max_length=200, blank=True)
+    primary_provider_name = LimitedCharField(
+        _("Primary provider"), max_length=size.NAME, blank=True
+    )
+    primary_provider_contact = LimitedCharField(
+        _("Phone or email"), max_length=size.LINE, blank=True
+    )
     inform_choice = models.CharField(
         _("Will you tell your primary provider?"),
         max_length=20,
@@ -125,7 +137,7 @@ class Case(models.Model):
         default=InformChoice.UNDECIDED,
     )
     informed_on = models.DateField(_("When you told them"), null=True, blank=True)
-    provider_response = models.TextField(_("How they responded"), blank=True)
+    provider_response = LimitedTextField(_("How they responded"), max_length=size.NOTE, blank=True)
     provider_offered_records = models.BooleanField(
         _("They offered to forward records"), default=False
     )
@@ -134,10 +146,10 @@ class Case(models.Model):
     )
 
     # The insurance policy (coverage and referral belong to each opinion)
-    insurer = models.CharField(_("Insurer"), max_length=120, blank=True)
-    insurance_plan = models.CharField(_("Plan"), max_length=120, blank=True)
-    member_id = models.CharField(_("Member ID"), max_length=60, blank=True)
-    insurer_phone = models.CharField(_("Insurer's phone"), max_length=40, blank=True)
+    insurer = LimitedCharField(_("Insurer"), max_length=size.NAME, blank=True)
+    insurance_plan = LimitedCharField(_("Plan"), max_length=size.NAME, blank=True)
+    member_id = LimitedCharField(_("Member ID"), max_length=size.REFERENCE, blank=True)
+    insurer_phone = LimitedCharField(_("Insurer's phone"), max_length=size.PHONE, blank=True)
 
     # The packet, request letters and decision summary go to a specialist who may read
     # another language than the family: each case chooses (set to its creator's language).

@@ -20,6 +20,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import fields as size
+from .fields import LimitedCharField
 from .items import RecordItem
 from .querysets import InCaseQuerySet
 
@@ -112,7 +114,7 @@ class Attachment(models.Model):
     record = models.ForeignKey(RecordItem, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(storage=attachments_storage, max_length=200)
     thumbnail = models.FileField(storage=attachments_storage, max_length=200, blank=True)
-    name = models.CharField(_("File name"), max_length=255)
+    name = LimitedCharField(_("File name"), max_length=size.FILE_NAME)
     kind = models.CharField(max_length=10, choices=FileKind.choices)
     size = models.PositiveBigIntegerField()
     pages = models.PositiveIntegerField(null=True, blank=True)

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import fields as size
 from .case import Case
+from .fields import LimitedCharField, LimitedTextField
 from .opinion import Opinion
 from .querysets import CaseItemQuerySet, OpinionItemQuerySet
+
+if TYPE_CHECKING:
+    from .files import Attachment
 
 # A record requested this many days ago and not received calls for a follow-up call.
 # The one threshold: the records list, the roadmap and the warnings all read it.
@@ -47,22 +53,25 @@ class RecordItem(models.Model):
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="records")
     kind = models.CharField(max_length=20, choices=RecordKind.choices, default=RecordKind.OTHER)
-    name = models.CharField(_("Record"), max_length=200)
+    name = LimitedCharField(_("Record"), max_length=size.LINE)
     status = models.CharField(
         _("Status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.NEEDED
     )
-    source = models.CharField(_("Where it comes from"), max_length=200, blank=True)
+    source = LimitedCharField(_("Where it comes from"), max_length=size.LINE, blank=True)
     format = models.CharField(_("Format"), max_length=20, choices=RecordFormat.choices, blank=True)
     requested_on = models.DateField(_("Requested on"), null=True, blank=True)
     received_on = models.DateField(_("Received on"), null=True, blank=True)
     sent_on = models.DateField(_("Sent on"), null=True, blank=True)
-    notes = models.TextField(_("Notes"), blank=True)
+    notes = LimitedTextField(_("Notes"), max_length=size.NOTE, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     objects = OpinionItemQuerySet.as_manager()
 
-    # Not a column: the packet counts the pages of the documents attached to it.
+    # Not columns: the packet counts the pages of the documents attached to it, and
+    # names a few of them.
     attached_pages: int
+    shown_files: list[Attachment]
+    more_files: int
 
     class Meta:
         ordering = ["position", "id"]
@@ -86,11 +95,11 @@ class RecordItem(models.Model):
 
 class Medication(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="medications")
-    name = models.CharField(_("Medicine"), max_length=120)
-    dose = models.CharField(_("Dose"), max_length=80, blank=True)
-    frequency = models.CharField(_("How often"), max_length=80, blank=True)
-    prescriber = models.CharField(_("Prescribed by"), max_length=120, blank=True)
-    notes = models.CharField(_("Notes"), max_length=300, blank=True)
+    name = LimitedCharField(_("Medicine"), max_length=size.NAME)
+    dose = LimitedCharField(_("Dose"), max_length=size.DOSE, blank=True)
+    frequency = LimitedCharField(_("How often"), max_length=size.DOSE, blank=True)
+    prescriber = LimitedCharField(_("Prescribed by"), max_length=size.NAME, blank=True)
+    notes = LimitedCharField(_("Notes"), max_length=size.SHORT_NOTE, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     objects = CaseItemQuerySet.as_manager()
@@ -106,8 +115,8 @@ class Question(models.Model):
     """A question to ask at the appointment of one opinion, in priority order."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="questions")
-    text = models.CharField(_("Question"), max_length=500)
-    answer = models.TextField(_("Answer"), blank=True)
+    text = LimitedCharField(_("Question"), max_length=size.QUESTION)
+    answer = LimitedTextField(_("Answer"), max_length=size.NOTE, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     objects = OpinionItemQuerySet.as_manager()
@@ -124,9 +133,9 @@ class InsuranceCall(models.Model):
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="calls")
     called_on = models.DateField(_("Date of the call"))
-    spoke_with = models.CharField(_("Who you spoke with"), max_length=120, blank=True)
-    reference = models.CharField(_("Reference number"), max_length=60, blank=True)
-    notes = models.TextField(_("What they said"), blank=True)
+    spoke_with = LimitedCharField(_("Who you spoke with"), max_length=size.NAME, blank=True)
+    reference = LimitedCharField(_("Reference number"), max_length=size.REFERENCE, blank=True)
+    notes = LimitedTextField(_("What they said"), max_length=size.NOTE, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OpinionItemQuerySet.as_manager()
@@ -142,7 +151,7 @@ class FollowUpAction(models.Model):
     """Something to do after an opinion, with a date."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="actions")
-    description = models.CharField(_("What to do"), max_length=300)
+    description = LimitedCharField(_("What to do"), max_length=size.SHORT_NOTE)
     due_on = models.DateField(_("By when"), null=True, blank=True)
     done = models.BooleanField(_("Done"), default=False)
 

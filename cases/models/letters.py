@@ -15,13 +15,17 @@ from django.db import models
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.limits import DEFAULTS
+
+from . import fields as size
+from .fields import LimitedCharField
 from .opinion import Opinion
 from .querysets import OpinionItemQuerySet
 
 RESPONSE_DAYS = 30
 EXTENSION_DAYS = 30
 # The checklist is bounded; so are the letters written from it.
-MAX_LETTERS = 20
+MAX_LETTERS = DEFAULTS["letters"]
 
 
 class SentHow(models.TextChoices):
@@ -75,7 +79,7 @@ class RecordRequest(models.Model):
     """A request for copies of the records held at one place, and when it was sent."""
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="letters")
-    source = models.CharField(_("Where the records come from"), max_length=200)
+    source = LimitedCharField(_("Where the records come from"), max_length=size.LINE)
     sent_on = models.DateField(_("Sent on"), null=True, blank=True)
     sent_how = models.CharField(
         _("How it was sent"), max_length=20, choices=SentHow.choices, blank=True

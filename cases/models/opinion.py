@@ -4,7 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from . import fields as size
 from .case import Case, Urgency
+from .fields import LimitedCharField, LimitedTextField
 from .querysets import CaseItemQuerySet
 
 
@@ -72,7 +74,9 @@ class Opinion(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="opinions")
     number = models.PositiveSmallIntegerField(default=2)
-    key_question = models.TextField(_("The question this opinion should answer"), blank=True)
+    key_question = LimitedTextField(
+        _("The question this opinion should answer"), max_length=size.QUESTION, blank=True
+    )
 
     # Step 2: insurance and referral
     coverage = models.CharField(
@@ -85,15 +89,17 @@ class Opinion(models.Model):
     referral_decided_on = models.DateField(
         _("Referral approved or denied on"), null=True, blank=True
     )
-    referral_reference = models.CharField(_("Referral reference number"), max_length=60, blank=True)
+    referral_reference = LimitedCharField(
+        _("Referral reference number"), max_length=size.REFERENCE, blank=True
+    )
     prior_auth_status = models.CharField(
         _("Prior authorization"), max_length=20, choices=ApprovalStatus.choices, blank=True
     )
     prior_auth_requested_on = models.DateField(
         _("Prior authorization requested on"), null=True, blank=True
     )
-    prior_auth_reference = models.CharField(
-        _("Prior authorization number"), max_length=60, blank=True
+    prior_auth_reference = LimitedCharField(
+        _("Prior authorization number"), max_length=size.REFERENCE, blank=True
     )
     in_network = models.CharField(
         _("Is the specialist in network?"), max_length=5, choices=YesNo.choices, blank=True
@@ -103,11 +109,13 @@ class Opinion(models.Model):
     )
 
     # Step 4: the appointment
-    specialist_name = models.CharField(_("Specialist's name"), max_length=120, blank=True)
-    specialist_specialty = models.CharField(_("Specialty"), max_length=120, blank=True)
-    specialist_institution = models.CharField(_("Hospital or clinic"), max_length=200, blank=True)
-    specialist_address = models.TextField(_("Address"), blank=True)
-    specialist_phone = models.CharField(_("Phone"), max_length=40, blank=True)
+    specialist_name = LimitedCharField(_("Specialist's name"), max_length=size.NAME, blank=True)
+    specialist_specialty = LimitedCharField(_("Specialty"), max_length=size.NAME, blank=True)
+    specialist_institution = LimitedCharField(
+        _("Hospital or clinic"), max_length=size.LINE, blank=True
+    )
+    specialist_address = LimitedTextField(_("Address"), max_length=size.ADDRESS, blank=True)
+    specialist_phone = LimitedCharField(_("Phone"), max_length=size.PHONE, blank=True)
     appointment_at = models.DateTimeField(_("Date and time"), null=True, blank=True)
     appointment_mode = models.CharField(
         _("In person or video?"), max_length=20, choices=AppointmentMode.choices, blank=True
@@ -124,14 +132,20 @@ class Opinion(models.Model):
         _("What did they conclude?"), max_length=20, choices=Result.choices, blank=True
     )
     outcome_on = models.DateField(_("Date of the opinion"), null=True, blank=True)
-    outcome_diagnosis = models.TextField(_("Their diagnosis"), blank=True)
-    outcome_treatment = models.TextField(_("Their recommended treatment"), blank=True)
+    outcome_diagnosis = LimitedTextField(_("Their diagnosis"), max_length=size.LONG, blank=True)
+    outcome_treatment = LimitedTextField(
+        _("Their recommended treatment"), max_length=size.LONG, blank=True
+    )
     outcome_urgency = models.CharField(
         _("How urgent did they say it is?"), max_length=20, choices=Urgency.choices, blank=True
     )
-    outcome_rationale = models.TextField(_("Why they recommend it"), blank=True)
-    other_options = models.TextField(
-        _("Other options they mentioned, clinical trials included"), blank=True
+    outcome_rationale = LimitedTextField(
+        _("Why they recommend it"), max_length=size.LONG, blank=True
+    )
+    other_options = LimitedTextField(
+        _("Other options they mentioned, clinical trials included"),
+        max_length=size.LONG,
+        blank=True,
     )
     outcome_cost = models.DecimalField(
         _("Cost of their recommended treatment, if known"),
@@ -140,13 +154,13 @@ class Opinion(models.Model):
         null=True,
         blank=True,
     )
-    outcome_notes = models.TextField(_("Notes"), blank=True)
+    outcome_notes = LimitedTextField(_("Notes"), max_length=size.LONG, blank=True)
 
     # The decision that follows
     decision = models.CharField(
         _("What will you do next?"), max_length=10, choices=Decision.choices, blank=True
     )
-    decision_reason = models.TextField(_("Why"), blank=True)
+    decision_reason = LimitedTextField(_("Why"), max_length=size.LONG, blank=True)
     decided_on = models.DateField(_("Date decided"), null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)

@@ -24,6 +24,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from cases import limits
 from cases.models import Attachment, Case, FileKind, RecordItem
 from cases.models.files import attachments_storage, random_name
 from cases.models.items import RecordStatus
@@ -160,6 +161,10 @@ def attach(record: RecordItem, uploads: list[File], user: User) -> list[Attachme
     """Check every file, then store them all; one refusal attaches none of them."""
     checked = [check_upload(u) for u in uploads]
     case = record.opinion.case
+    # Counted under the case's lock, so two uploads at once cannot both take the last room.
+    limits.lock_case(case.pk)
+    if Attachment.objects.in_case(case).count() + len(checked) > limits.most("files"):
+        raise ValidationError(limits.full_message("files"))
     room = settings.CASE_ATTACHMENTS_MAX_BYTES - case_bytes(case)
     if sum(c.size for c in checked) > room:
         raise ValidationError(

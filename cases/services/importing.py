@@ -34,7 +34,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import audit
+from cases import audit, limits
 from cases.models import (
     Attachment,
     Case,
@@ -306,13 +306,42 @@ def _parse(data: bytes) -> dict[str, Any]:
             )
         raise ImportRefused(message % words)
     errors = sorted(portable.validator().iter_errors(document), key=lambda e: list(e.path))
+    # Too long or too many first: that is a file this server cannot keep, not a damaged one.
+    errors.sort(key=lambda e: e.validator not in ("maxLength", "maxItems"))
     if errors:
-        raise ImportRefused(
-            _("%(damaged)s (The value at %(where)s does not fit the format.)")
-            % {"damaged": DAMAGED, "where": _where(errors[0].absolute_path)}
-        )
+        raise ImportRefused(_refusal(errors[0]))
     _check_consistency(document)
     return document
+
+
+def _refusal(error: Any) -> str:
+    """Why the document does not fit, in words; where, for whoever edits the file."""
+    where = _where(error.absolute_path)
+    if error.validator == "maxLength" and isinstance(error.instance, str):
+        title = error.schema.get("title") or str(error.absolute_path[-1])
+        return _(
+            "Nothing was imported: in this file, “%(title)s” is %(entered)s characters long, "
+            "and this server keeps at most %(limit)s. Shorten it, then import again. (It is "
+            "at %(where)s.)"
+        ) % {
+            "title": title,
+            "entered": f"{len(error.instance):,}",
+            "limit": f"{error.validator_value:,}",
+            "where": where,
+        }
+    if error.validator == "maxItems" and isinstance(error.instance, list):
+        return _too_many(str(error.absolute_path[-1]), len(error.instance), error.validator_value)
+    return _("%(damaged)s (The value at %(where)s does not fit the format.)") % {
+        "damaged": DAMAGED,
+        "where": where,
+    }
+
+
+def _too_many(name: str, count: int, limit: int) -> str:
+    return _(
+        "Nothing was imported: this file has %(count)s %(name)s in one case, and a case "
+        "here can hold at most %(limit)s."
+    ) % {"count": f"{count:,}", "name": name, "limit": f"{limit:,}"}
 
 
 def _short(value: Any) -> str:
@@ -330,6 +359,17 @@ def _check_consistency(document: dict[str, Any]) -> None:
     numbers = [o["number"] for o in document["opinions"]]
     if len(set(numbers)) != len(numbers) or min(numbers) < 2:
         raise ImportRefused(DAMAGED)
+    # The schema holds the default limits; the settings may have lowered them.
+    lists = [
+        ("medications", document["medications"]),
+        ("opinions", document["opinions"]),
+        ("files", document["files"]),
+    ]
+    for o in document["opinions"]:
+        lists += [(name, o.get(name, [])) for name in portable.OPINION_LISTS]
+    for name, items in lists:
+        if len(items) > limits.most(name):
+            raise ImportRefused(_too_many(name, len(items), limits.most(name)))
     records = {o["number"]: len(o["records"]) for o in document["opinions"]}
     for entry in document["files"]:
         where = entry["record"]

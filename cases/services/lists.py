@@ -9,6 +9,7 @@ predictably.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Literal, TypeGuard, TypeVar
 
 from django.db import models, transaction
@@ -16,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import limits
 from cases.models import Medication, Question, RecordItem
 from cases.models.items import RecordStatus
 
@@ -72,6 +74,34 @@ def append(item: Positioned, siblings: models.QuerySet) -> Positioned:
     item.position = next_position(siblings)
     item.save()
     return item
+
+
+@transaction.atomic
+def save_within(
+    item: models.Model, siblings: models.QuerySet, *, case_id: uuid.UUID, limit: str
+) -> models.Model:
+    """Save a new ``item`` of a list kept in date order (calls, follow-up actions), unless
+    the list already holds its limit (then ListFull, nothing saved). Counted under the
+    case's lock, like ``append_within``."""
+    limits.lock_case(case_id)
+    limits.check_room(limit, siblings)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def append_within(
+    item: Positioned, siblings: models.QuerySet, *, case_id: uuid.UUID, limit: str | None
+) -> Positioned:
+    """``append``, unless the list already holds its limit (then ListFull, nothing saved).
+
+    The count is taken under the case's lock, so two people adding the last item at the
+    same moment cannot both succeed.
+    """
+    if limit is not None:
+        limits.lock_case(case_id)
+        limits.check_room(limit, siblings)
+    return append(item, siblings)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from cases import limits
 from cases.models import Opinion, Question, RecordItem
 from cases.models.items import RecordStatus
 
@@ -27,12 +28,18 @@ def start_next_opinion(opinion: Opinion) -> Opinion:
     existing = Opinion.objects.filter(case_id=opinion.case_id, number=opinion.number + 1).first()
     if existing is not None:
         return existing
+    # Every list of the case is bounded, the opinions too (ListFull: nothing is saved).
+    limits.lock_case(opinion.case_id)
+    limits.check_room("opinions", Opinion.objects.filter(case_id=opinion.case_id))
     new = Opinion.objects.create(
         case_id=opinion.case_id, number=opinion.number + 1, key_question=opinion.key_question
     )
-    RecordItem.objects.bulk_create(_copy_record(record, new) for record in opinion.records.all())
+    # The copies keep to the new opinion's limits, should those have been lowered since.
+    records = opinion.records.order_by("position", "id")[: limits.most("records")]
+    RecordItem.objects.bulk_create(_copy_record(record, new) for record in records)
+    questions = opinion.questions.order_by("position", "id")[: limits.most("questions")]
     Question.objects.bulk_create(
-        Question(opinion=new, text=q.text, position=q.position) for q in opinion.questions.all()
+        Question(opinion=new, text=q.text, position=q.position) for q in questions
     )
     return new
 
@@ -54,5 +61,7 @@ def _copy_record(record: RecordItem, new: Opinion) -> RecordItem:
         # In hand, but the new specialist has not got them yet.
         copy.status = RecordStatus.RECEIVED
         copy.sent_on = None
-        copy.notes = f"{record.notes}\n{SEND_AGAIN_NOTE}".strip()
+        # Within the notes' maximum: the reminder always fits.
+        room = (RecordItem._meta.get_field("notes").max_length or 0) - len(SEND_AGAIN_NOTE) - 1
+        copy.notes = f"{record.notes[:room]}\n{SEND_AGAIN_NOTE}".strip()
     return copy

@@ -184,6 +184,23 @@ def _brought_by(case: Case, user: User) -> str:
     return _("%(name)s, caregiver") % {"name": _person_name(user)}
 
 
+# A record's row names this many attached documents at most, then "and N more".
+FILES_NAMED = 2
+
+# A timeline line names this many records at most; the records table lists them all.
+TIMELINE_NAMES = 5
+
+
+def _some(names: list[str]) -> str:
+    """ "A, B, C" or, past TIMELINE_NAMES, "A, B, C, D, E and 7 more"."""
+    if len(names) <= TIMELINE_NAMES:
+        return ", ".join(names)
+    return _("%(names)s and %(count)s more") % {
+        "names": ", ".join(names[:TIMELINE_NAMES]),
+        "count": len(names) - TIMELINE_NAMES,
+    }
+
+
 def _timeline(case: Case, opinion: Opinion, records: list[RecordItem]) -> list[TimelineEntry]:
     """A short dated history: records on the same day and step share one line."""
     entries: list[TimelineEntry] = []
@@ -221,7 +238,7 @@ def _timeline(case: Case, opinion: Opinion, records: list[RecordItem]) -> list[T
         "sent": gettext_lazy("Records sent to the specialist: %(names)s"),
     }
     for (when, verb), names in grouped.items():
-        entries.append(TimelineEntry(when, records_words[verb] % {"names": ", ".join(names)}))
+        entries.append(TimelineEntry(when, records_words[verb] % {"names": _some(names)}))
     if opinion.referral_requested_on:
         entries.append(TimelineEntry(opinion.referral_requested_on, _("Referral requested")))
     if opinion.referral_decided_on and opinion.referral_status:
@@ -270,7 +287,11 @@ def build_packet(
     )
     records = list(opinion.records.all())
     for record in records:
-        record.attached_pages = sum(f.printable_pages for f in record.files.all())
+        files = list(record.files.all())
+        record.attached_pages = sum(f.printable_pages for f in files)
+        # A few names per record; the bundle bookmarks every document by name.
+        record.shown_files = files[:FILES_NAMED]
+        record.more_files = len(files) - len(record.shown_files)
     questions = list(opinion.questions.all())
     medications = list(case.medications.order_by("position", "id"))
     memberships = (

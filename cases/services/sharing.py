@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases import display, security
+from cases import display, limits, security
 from cases.http import AuthenticatedHttpRequest
 from cases.languages import language_for_email
 from cases.models import Case, Invitation, Membership, Role
@@ -126,11 +126,31 @@ def send_invitation(request: HttpRequest, invitation: Invitation) -> None:
 
 
 def invite(request: AuthenticatedHttpRequest, case: Case, *, email: str, role: str) -> Invitation:
-    invitation = Invitation.objects.create(
-        case=case, email=email.strip().lower(), role=role, invited_by=request.user
-    )
+    """Invite someone, unless the case has no room (ListFull): pending invitations and
+    people with access are both bounded, counted under the case's lock."""
+    with transaction.atomic():
+        limits.lock_case(case.pk)
+        pending = Invitation.objects.filter(case=case, accepted_at=None, cancelled_at=None)
+        limits.check_room("invitations", pending)
+        members = Membership.objects.filter(case=case).count()
+        if members + pending.count() >= limits.most("members"):
+            raise limits.ListFull("members")
+        invitation = Invitation.objects.create(
+            case=case, email=email.strip().lower(), role=role, invited_by=request.user
+        )
+    # Sent after the commit: the lock is not held while the mail server answers.
     send_invitation(request, invitation)
     return invitation
+
+
+def room_to_invite(case: Case) -> str | None:
+    """Why nobody more can be invited now, or None (the page shows it instead of the form)."""
+    pending = Invitation.objects.filter(case=case, accepted_at=None, cancelled_at=None).count()
+    if not limits.has_room("invitations", pending):
+        return limits.full_message("invitations")
+    if not limits.has_room("members", Membership.objects.filter(case=case).count() + pending):
+        return limits.full_message("members")
+    return None
 
 
 def _pending_locked(invitation: Invitation) -> Invitation:
@@ -189,6 +209,10 @@ def accept(invitation: Invitation, user: User) -> Membership:
                 "the invitation was sent to."
             )
         )
+    limits.lock_case(invitation.case_id)
+    members = Membership.objects.filter(case_id=invitation.case_id)
+    if not members.filter(user=user).exists():
+        limits.check_room("members", members)
     membership, created = Membership.objects.get_or_create(
         case=invitation.case,
         user=user,

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from cases import display
 
@@ -47,3 +48,17 @@ def relationship_for(case: Any) -> str:
 def whose(case: Any) -> str:
     """ "your", or "John Lopez’s" in a caregiver's case (see cases.display.whose)."""
     return display.whose(case)
+
+
+@register.filter
+def clip(value: Any, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word, with "… (more in the app)" after it.
+
+    For the packet's table cells: a long entry is read in full in the app, and a few
+    hundred of them at full length would make the PDF slow to print (bench/bounds.py).
+    """
+    text = str(value or "")
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return f"{cut.rstrip(' ,;:.')}… {_('(more in the app)')}"

@@ -17,12 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cases import limits
 from cases.access import Need, get_case, get_in_case
 from cases.display import date_text
 from cases.forms.roadmap import CallForm
 from cases.htmx import saved
 from cases.http import AuthenticatedHttpRequest
+from cases.limits import ListFull
 from cases.models import Case, InsuranceCall, Opinion
+from cases.services.lists import save_within
 from cases.views.entries import Entry, Focus, focus_after_cancel, make_entries
 from cases.views.roadmap import step_page
 
@@ -65,9 +68,14 @@ def _calls(
     removing: InsuranceCall | None = None,
     saved_now: bool = False,
 ) -> dict[str, Any]:
+    calls = _entries(case, opinion, focus=focus, removing=removing)
     return {
-        "calls": _entries(case, opinion, focus=focus, removing=removing),
+        "calls": calls,
         "call_form": form or CallForm(prefix="call"),
+        # A refused call keeps its form, so the message stays at its field.
+        "calls_full": None
+        if form is not None or limits.has_room("calls", len(calls))
+        else limits.full_message("calls"),
         "can_edit": case.membership.can_edit,
         "focus_calls": saved_now,
     }
@@ -103,10 +111,15 @@ def step_insurance(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
 def call_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.EDIT)
     form = CallForm(request.POST, prefix="call")
-    if not form.is_valid():
+    if form.is_valid():
+        opinion = case.current_opinion()
+        form.instance.opinion = opinion
+        try:
+            save_within(form.instance, opinion.calls.all(), case_id=case.pk, limit="calls")
+        except ListFull as exc:
+            form.add_error("called_on", str(exc))
+    if form.errors:
         return _page(request, case, form=form)
-    form.instance.opinion = case.current_opinion()
-    form.save()
     return _saved(request, case, _("Call added to the log."))
 
 

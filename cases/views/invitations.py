@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from cases.http import AuthenticatedHttpRequest
+from cases.limits import ListFull
 from cases.models import Membership
 from cases.services import sharing
 from cases.services.sharing import BadInvitationLink, LinkProblem, SharingError, display_name
@@ -106,6 +107,20 @@ def accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
         membership = sharing.accept(invitation, request.user)
     except BadInvitationLink as exc:
         return _problem(request, exc)
+    except ListFull:
+        return render(
+            request,
+            "cases/sharing/invitation_problem.html",
+            {
+                "title": _("This case cannot take anyone else"),
+                "body": _(
+                    "The case already has as many people as it can hold, so nothing has been "
+                    "shared with this account. Ask the person who invited you to remove "
+                    "someone, then use this link again."
+                ),
+            },
+            status=409,
+        )
     except SharingError as exc:
         return render(
             request,

@@ -22,8 +22,9 @@ from cases.access import Need, get_case, get_in_case
 from cases.htmx import page_or_partial, saved
 from cases.http import AuthenticatedHttpRequest
 from cases.item_lists import LISTS, ItemList, heading
+from cases.limits import ListFull
 from cases.models import Case, Opinion
-from cases.services.lists import append, is_direction, move
+from cases.services.lists import append_within, is_direction, move
 from cases.views.entries import Focus, focus_after_cancel, make_entries
 from cases.views.removed import typed_again
 
@@ -95,7 +96,10 @@ class Screen:
             "entries": entries,
             "heading": heading(spec, len(entries)),
             "can_edit": can_edit,
-            "no_room": spec.check_room(self.owner, count=len(entries)),
+            # A refused addition keeps its form, so the message stays at its field.
+            "no_room": None
+            if add_form is not None and add_form.errors
+            else spec.check_room(self.owner, count=len(entries)),
             "add_url": self.url("add"),
             "add_form": add_form or spec.make_add_form(self.owner, count=len(entries)),
             "edit_form": edit_form,
@@ -132,13 +136,17 @@ def item_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, items: str) 
     screen = Screen.open(request, case_id, items, Need.EDIT)
     spec = screen.spec
     form = spec.make_add_form(screen.owner, request.POST)
-    if form.is_valid() and (full := spec.check_room(screen.owner)):
-        form.add_error(None, full)
+    if form.is_valid():
+        item = form.save(commit=False)
+        setattr(item, "opinion" if spec.on_opinion else "case", screen.owner)
+        try:
+            append_within(
+                item, spec.siblings(screen.owner), case_id=screen.case.pk, limit=spec.limit
+            )
+        except ListFull as exc:
+            form.add_error(spec.label_field, str(exc))
     if form.errors:
         return screen.render(add_form=form, failed_form=form)
-    item = form.save(commit=False)
-    setattr(item, "opinion" if spec.on_opinion else "case", screen.owner)
-    append(item, spec.siblings(screen.owner))
     return screen.saved(
         _("Added ‘%(item)s’") % {"item": spec.label(item)}, item, focus=(item.pk, "title")
     )

@@ -16,11 +16,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases import limits
 from cases.access import Need, get_case, get_in_case
 from cases.forms.outcomes import FollowUpActionForm, OutcomeForm
 from cases.htmx import page_or_partial, saved
 from cases.http import AuthenticatedHttpRequest
+from cases.limits import ListFull
 from cases.models import Case, FollowUpAction, Opinion
+from cases.services.lists import save_within
 from cases.views.entries import Focus, focus_after_cancel, make_entries
 
 TEMPLATE = "cases/outcomes/outcome.html"
@@ -60,6 +63,10 @@ def _context(
         "form": form or OutcomeForm(instance=opinion, questions=opinion.questions.all()),
         "action_form": action_form or FollowUpActionForm(),
         "actions": actions,
+        # A refused action keeps its form, so the message stays at its field.
+        "actions_full": None
+        if action_form is not None or limits.has_room("actions", len(actions))
+        else limits.full_message("actions"),
     }
 
 
@@ -108,10 +115,16 @@ def action_add(
     case = get_case(request, case_id, Need.EDIT)
     opinion = get_in_case(case, Opinion.objects.all(), opinion_id)
     action_form = FollowUpActionForm(request.POST)
-    if not action_form.is_valid():
+    if action_form.is_valid():
+        action_form.instance.opinion = opinion
+        try:
+            save_within(
+                action_form.instance, opinion.actions.all(), case_id=case.pk, limit="actions"
+            )
+        except ListFull as exc:
+            action_form.add_error("description", str(exc))
+    if action_form.errors:
         return _page(request, case, opinion, action_form=action_form)
-    action_form.instance.opinion = opinion
-    action_form.save()
     return _actions_saved(request, case, opinion, _("Follow-up action added."))
 
 

@@ -20,6 +20,7 @@ from cases import display, ratelimit
 from cases.access import Need, get_case, get_in_case
 from cases.comparison import build_comparison
 from cases.forms.outcomes import DecisionForm
+from cases.limits import ListFull
 from cases.models import Case, Decision, Opinion
 from cases.models.items import RecordStatus
 from cases.models.opinion import Stage
@@ -158,14 +159,19 @@ def _save_decision(form: DecisionForm) -> str | None:
 
     Returns what to tell the person, or None after a conflict (the form says why).
     """
-    with transaction.atomic():
-        decided = form.save_guarded()
-        if decided is None:
-            return None
-        assert isinstance(decided, Opinion)
-        if decided.decision != Decision.THIRD:
-            return _("Decision saved.")
-        started = start_next_opinion(decided)
+    try:
+        with transaction.atomic():
+            decided = form.save_guarded()
+            if decided is None:
+                return None
+            assert isinstance(decided, Opinion)
+            if decided.decision != Decision.THIRD:
+                return _("Decision saved.")
+            started = start_next_opinion(decided)
+    except ListFull as exc:
+        # Nothing was saved: the decision and the new opinion go together or not at all.
+        form.add_error("decision", str(exc))
+        return None
     return _(
         "Decision saved. The %(ordinal)s opinion has started: "
         "your records and questions are copied, and steps 2 to 4 begin again."

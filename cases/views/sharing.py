@@ -18,6 +18,7 @@ from cases.access import Need, get_case, get_in_case
 from cases.forms.sharing import AuthorityForm, InviteForm, RoleForm
 from cases.htmx import saved
 from cases.http import AuthenticatedHttpRequest
+from cases.limits import ListFull
 from cases.models import Case, Invitation, Membership, Opinion
 from cases.services import sharing
 from cases.services.sharing import SharingError, display_name
@@ -69,12 +70,19 @@ def invite(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         if refused := _invitation_limit(request, case):
             return refused
-        sharing.invite(request, case, **form.cleaned_data)
-        messages.success(
-            request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-        )
-        return redirect("case_members", case_id=case.pk)
-    return render(request, "cases/sharing/invite.html", {"case": case, "form": form})
+        try:
+            sharing.invite(request, case, **form.cleaned_data)
+        except ListFull as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("case_members", case_id=case.pk)
+    # A refused invitation keeps its form, so the message stays at its field.
+    full = None if form.errors else sharing.room_to_invite(case)
+    return render(request, "cases/sharing/invite.html", {"case": case, "form": form, "full": full})
 
 
 def _invitation_limit(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse | None:
