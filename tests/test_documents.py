@@ -350,3 +350,15 @@ def test_other_members_each_get_their_own_file(owner_client, caregiver_client, c
     _download(caregiver_client, case)
     _download(owner_client, case)
     assert len(renders) == 2  # "brought by" names the person who prints it
+
+
+def test_deleting_the_case_removes_its_cached_pdfs(owner_client, owner, case):
+    from django.core.cache import cache
+
+    from cases.services.erasure import erase_case
+
+    _download(owner_client, case)
+    key = _key(case, owner)
+    assert cache.get(key)["pdf"].startswith(b"%PDF-")
+    erase_case(case, by=owner)
+    assert cache.get(key) is None

@@ -209,7 +209,26 @@ def prepare(kind: str, case: Case, user, *, paper: str) -> Ticket:
     return ticket
 
 
-def store(source: Source) -> bytes:
+def _index_key(case_id: object) -> str:
+    return f"pdf-index:{case_id}"
+
+
+def _remember(case_id: object, key: str) -> None:
+    """List the key under the case, so that erasing the case removes its PDFs at once
+    (``forget``) instead of leaving them to expire. Two workers adding at the same
+    moment can drop one entry; that PDF then goes at its expiry, PDF_CACHE_SECONDS."""
+    index = _index_key(case_id)
+    keys = [k for k in cache.get(index, []) if k != key][-50:]
+    cache.set(index, [*keys, key], settings.PDF_CACHE_SECONDS)
+
+
+def forget(case_id: object) -> None:
+    """Remove every cached PDF of the case (cases.services.erasure.erase_case)."""
+    index = _index_key(case_id)
+    cache.delete_many([*cache.get(index, []), index])
+
+
+def store(source: Source, case_id: object) -> bytes:
     """Render ``source`` under the time cap and cache the PDF, or the failure."""
     try:
         pdf = render_capped(source.html)
@@ -220,6 +239,7 @@ def store(source: Source) -> bytes:
         cache.set(source.key, {"failure": "failed"}, settings.PDF_FAILED_SECONDS)
         raise
     cache.set(source.key, {"pdf": pdf}, settings.PDF_CACHE_SECONDS)
+    _remember(case_id, source.key)
     return pdf
 
 
@@ -236,7 +256,7 @@ def render_for(kind: str, case_id: str, user_id: int, paper: str, language: str)
                 return "gone"
             case = membership.case
             case.membership = membership
-            store(source(kind, case, membership.user, paper=paper))
+            store(source(kind, case, membership.user, paper=paper), case.pk)
             return "ready"
     finally:
         cache.delete(_pending_key(kind, case_id, user_id, paper, language))
@@ -250,4 +270,4 @@ def cached_or_render(kind: str, case: Case, user, *, paper: str) -> bytes:
         return ticket.pdf
     if ticket.failure == "timeout":
         raise RenderTimedOut("this document took too long to prepare a moment ago")
-    return store(ticket.source)
+    return store(ticket.source, case.pk)

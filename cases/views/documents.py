@@ -53,9 +53,16 @@ def _download_url(case: Case, kind: str, paper: str, *, bundle: bool) -> str:
 
 
 def waiting_page(
-    request: HttpRequest, case: Case, ticket: documents.Ticket, *, bundle: bool = False
+    request: HttpRequest,
+    case: Case,
+    ticket: documents.Ticket,
+    *,
+    bundle: bool = False,
+    accepted: int = 202,
 ) -> HttpResponse:
-    """ "Being prepared" (202), or the plain-words failure (503): never the PDF itself.
+    """The "being prepared" page (``accepted``: 202 from a download, which asked for the
+    PDF; 200 from the status page, which only looks), or the plain-words failure (503);
+    never the PDF itself.
 
     ``bundle``: the person asked for the packet with the attached records, which is
     put together as soon as the packet is ready.
@@ -68,7 +75,7 @@ def waiting_page(
         "download_url": _download_url(case, kind, paper_, bundle=bundle),
         "status_url": status_url + ("&bundle=1" if bundle else ""),
     }
-    return _page(request, case, kind, ticket.failure, context)
+    return _page(request, case, kind, ticket.failure, context, accepted=accepted)
 
 
 def failed_page(request: HttpRequest, case: Case, kind: str, failure: str) -> HttpResponse:
@@ -77,7 +84,13 @@ def failed_page(request: HttpRequest, case: Case, kind: str, failure: str) -> Ht
 
 
 def _page(
-    request: HttpRequest, case: Case, kind: str, failure: str, context: dict[str, Any]
+    request: HttpRequest,
+    case: Case,
+    kind: str,
+    failure: str,
+    context: dict[str, Any],
+    *,
+    accepted: int = 202,
 ) -> HttpResponse:
     if kind == documents.PACKET:
         back = (reverse("packet_preview", args=[case.pk]), _("Read the packet on screen"))
@@ -90,7 +103,7 @@ def _page(
         "back_url": back[0],
         "back_label": back[1],
     }
-    status = 503 if failure else 202
+    status = 503 if failure else accepted
     if request.htmx:
         status = 200  # htmx swaps 2xx only; the partial itself says what happened
     response = page_or_partial(request, TEMPLATE, "status", context, status=status)
@@ -123,4 +136,4 @@ def document_status(request: HttpRequest, case_id: uuid.UUID, kind: str) -> Http
         raise Http404
     ticket = documents.status(kind, case, request.user, paper=paper(request))
     bundle = kind == documents.PACKET and request.GET.get("bundle") == "1"
-    return waiting_page(request, case, ticket, bundle=bundle)
+    return waiting_page(request, case, ticket, bundle=bundle, accepted=200)
