@@ -198,7 +198,7 @@ def prepare(kind: str, case: Case, user, *, paper: str) -> Ticket:
         return ticket
     s = ticket.source
     pending_key = _pending_key(kind, case.pk, user.pk, paper, s.language)
-    # The marker outlives a render that was killed, so a lost task is asked for again.
+    # The marker expires a minute after the time cap, so a lost task is asked for again.
     if cache.add(pending_key, 1, timeout=settings.PDF_RENDER_TIMEOUT + 60):
         from cases.background import enqueue_on_commit
         from cases.background.tasks import render_document
