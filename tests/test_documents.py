@@ -277,6 +277,7 @@ def test_the_download_says_it_is_being_prepared_then_gives_the_file(
         response = _download(owner_client, case)
         again = _download(owner_client, case)
     assert response.status_code == again.status_code == 202
+    assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
     assert "Your packet is being prepared" in html
     status_url = reverse("document_status", args=[case.pk, "packet"]) + "?paper=a4"
