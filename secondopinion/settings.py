@@ -397,6 +397,14 @@ CASE_IMPORT_MAX_MB = env.int("CASE_IMPORT_MAX_MB", default=50)
 # An account export renders PDFs for this many seconds, then adds the remaining cases
 # as case.json only, so the download always finishes.
 ACCOUNT_EXPORT_PDF_SECONDS = env.int("ACCOUNT_EXPORT_PDF_SECONDS", default=20)
+# Packets and decision summaries are made by the task worker (cases/services/documents.py):
+# each PDF in a child process killed after PDF_RENDER_TIMEOUT seconds; the PDF is cached
+# for PDF_CACHE_SECONDS under a hash of what it shows (so any change makes a new one),
+# and a failure for PDF_FAILED_SECONDS, so repeated clicks do not start it again at once.
+# The cache holds health data like the database does: keep its expiry short.
+PDF_RENDER_TIMEOUT = env.int("PDF_RENDER_TIMEOUT", default=20)
+PDF_CACHE_SECONDS = env.int("PDF_CACHE_SECONDS", default=60 * 60)
+PDF_FAILED_SECONDS = env.int("PDF_FAILED_SECONDS", default=5 * 60)
 
 # The security log: sign-ins, failures, refused case requests, invitations, rate limits,
 # one JSON object a line (cases/security.py). Never health data: ids, events and paths.

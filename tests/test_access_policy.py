@@ -95,6 +95,7 @@ def _kwargs_for(name: str, case) -> dict:
             ).pk
         ),
         "step": lambda: "1",
+        "kind": "packet",
         "file_id": lambda: _attachment(case).pk,
     }
     if name in PRECONDITIONS:

@@ -79,12 +79,15 @@ def _empty_rq_queue() -> None:
 
 
 @contextlib.contextmanager
-def running_worker(tmp_path: Path, email_url: str = "") -> Iterator[Path]:
-    """`manage.py worker` on the test database; yields the folder mail is written to."""
+def running_worker(tmp_path: Path, email_url: str = "", debug: bool = False) -> Iterator[Path]:
+    """`manage.py worker` on the test database; yields the folder mail is written to.
+
+    ``debug``: serve static files as the test client does (no collectstatic manifest),
+    so that the worker's HTML, and so its cache keys, match the test's."""
     mails = tmp_path / "mail"
     env = _env(
         DJANGO_SETTINGS_MODULE="secondopinion.settings",
-        DEBUG="False",
+        DEBUG=str(debug),
         SECRET_KEY=settings.SECRET_KEY,
         DATABASE_URL=_database_url(),
         EMAIL_URL=email_url or f"filemail:///{mails}",
@@ -266,3 +269,24 @@ def test_make_run_serves_the_app_runs_the_worker_and_stops_both_on_ctrl_c(tmp_pa
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_makes_the_packet_the_download_page_waits_for(tmp_path, owner_client, case):
+    url = reverse("packet_download", args=[case.pk]) + "?paper=a4"
+    status_url = reverse("document_status", args=[case.pk, "packet"]) + "?paper=a4"
+    with override_settings(TASKS=settings.WORKER_TASKS):
+        first = owner_client.get(url)
+    assert first.status_code == 202, first.content[:300]
+    assert b"being prepared" in first.content
+    with running_worker(tmp_path, debug=True):
+        deadline = time.monotonic() + WAIT
+        # As the page's htmx does: ask the status page until it offers the file.
+        while time.monotonic() < deadline:
+            polled = owner_client.get(status_url, headers={"HX-Request": "true"})
+            if b"Your packet is ready" in polled.content:
+                break
+            time.sleep(0.5)
+    response = owner_client.get(url)
+    assert response.status_code == 200, (tmp_path / "worker.log").read_text()
+    assert response.content.startswith(b"%PDF-")

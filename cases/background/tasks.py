@@ -84,3 +84,15 @@ def prune_finished_tasks() -> None:
             failed_min_age_days=KEEP_FAILED_DAYS,
             verbosity=0,
         )
+
+
+@task()
+def render_document(kind: str, case_id: str, user_id: int, paper: str, language: str) -> str:
+    """Make a case's packet or decision summary as that member sees it, and cache it.
+
+    The PDF is rendered in a child process killed after PDF_RENDER_TIMEOUT seconds; a
+    timeout or failure is cached too, for the download page to explain.
+    """
+    from cases.services.documents import render_for
+
+    return render_for(kind, case_id, user_id, paper, language)

@@ -39,6 +39,7 @@ from cases.models import (
     RecordItem,
     Role,
 )
+from cases.services import documents
 
 TOMBSTONE_EVENT = "case_erased"
 ACCOUNT_DELETED_EVENT = "member_account_deleted"
@@ -121,6 +122,9 @@ def erase_case(case: Case, *, by: User | None) -> None:
     )
     if files:
         transaction.on_commit(lambda: _delete_stored(files))
+    # The case's packets and summaries, cached by the task worker (harmless if the
+    # deletion rolls back: they are made again on the next download).
+    documents.forget(case_id)
 
 
 # Accounts ----------------------------------------------------------------------------------

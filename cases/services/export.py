@@ -27,31 +27,30 @@ from django.utils import timezone
 
 from cases import audit
 from cases.models import AccountLanguage, Case, Membership
-from cases.models.preferences import in_packet_language
-from cases.pdf import render_pdf
-from cases.services import portable
-from cases.services.packet import Paper, build_packet
-from cases.services.summary import decision_summary_html, has_decision
+from cases.services import documents, portable
+from cases.services.packet import Paper
+from cases.services.summary import has_decision
 
 ACCOUNT_FORMAT = "second-opinion-account"
 ACCOUNT_FORMAT_VERSION = 1
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
-def case_pdfs(case: Case, user: User, *, paper: Paper) -> dict[str, bytes]:
-    """The packet and, once a decision is recorded, the decision summary, rendered exactly
-    as their download links render them. ``case.membership`` must be the user's.
-
-    All PDF work of an export goes through here, so moving rendering into a time-capped
-    worker (as the download views will) is a change to this one function.
-    """
-    with in_packet_language(case):
-        packet = build_packet(case, user, paper=paper)
-        html = render_to_string("cases/packet/document.html", {"packet": packet})
-        pdfs = {"packet.pdf": render_pdf(html)}
-        if has_decision(case):
-            summary, _day = decision_summary_html(case, paper=paper)
-            pdfs["decision-summary.pdf"] = render_pdf(summary)
+def case_pdfs(case: Case, user: User, *, paper: str) -> dict[str, bytes]:
+    """The packet and, once a decision is recorded, the decision summary, the very files
+    their download links give (cases/services/documents.py), in the case's packet
+    language. ``case.membership`` must be the user's."""
+    pdfs = {}
+    # From the cache the download links fill, else made here under their time cap; a
+    # PDF that takes too long is left out (README.txt lists what the ZIP holds).
+    kinds = {"packet.pdf": documents.PACKET}
+    if has_decision(case):
+        kinds["decision-summary.pdf"] = documents.SUMMARY
+    for name, kind in kinds.items():
+        try:
+            pdfs[name] = documents.cached_or_render(kind, case, user, paper=paper)
+        except documents.RenderTimedOut:
+            continue
     return pdfs
 
 

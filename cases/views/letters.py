@@ -7,6 +7,7 @@ case, so they need a member who may edit.
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.contrib import messages
@@ -26,8 +27,11 @@ from cases.forms.letters import LetterSentForm, LetterStartForm
 from cases.http import AuthenticatedHttpRequest
 from cases.models import Case, RecordRequest
 from cases.models.preferences import in_packet_language
-from cases.pdf import render_pdf
+from cases.services.documents import RenderFailed, RenderTimedOut, render_capped
 from cases.services.letters import Letter, LetterRefused, build_letter, mark_sent, start_letter
+from cases.views.documents import failed_page
+
+logger = logging.getLogger(__name__)
 
 
 def _letter(request: AuthenticatedHttpRequest, case: Case, letter_id: int) -> Letter:
@@ -91,10 +95,19 @@ def letter_download(
     case = get_case(request, case_id, Need.VIEW)
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
         return refused
-    with in_packet_language(case):
-        letter = _letter(request, case, letter_id)
-        html = render_to_string("cases/letters/document.html", {"letter": letter}, request=request)
-        pdf = render_pdf(html)
+    # One page of bounded fields: made here, but under the same time cap as the packet.
+    try:
+        with in_packet_language(case):
+            letter = _letter(request, case, letter_id)
+            html = render_to_string(
+                "cases/letters/document.html", {"letter": letter}, request=request
+            )
+            pdf = render_capped(html)
+    except RenderTimedOut:
+        return failed_page(request, case, "letter", "timeout")
+    except RenderFailed:
+        logger.exception("A records request letter could not be rendered")
+        return failed_page(request, case, "letter", "failed")
     record_letter_download(case, request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter.file_name}"'

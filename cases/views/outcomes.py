@@ -20,15 +20,15 @@ from cases import display, ratelimit
 from cases.access import Need, get_case, get_in_case
 from cases.comparison import build_comparison
 from cases.forms.outcomes import DecisionForm
+from cases.http import AuthenticatedHttpRequest
 from cases.limits import ListFull
 from cases.models import Case, Decision, Opinion
 from cases.models.items import RecordStatus
 from cases.models.opinion import Stage
-from cases.models.preferences import in_packet_language
-from cases.pdf import render_pdf
+from cases.services import documents
 from cases.services.opinions import start_next_opinion
 from cases.services.packet import PAPER_SIZES, paper_for
-from cases.services.summary import decision_summary_html
+from cases.views.documents import pdf_response, serve
 
 COMPARE = "cases/outcomes/compare.html"
 DECIDE = "cases/outcomes/decide.html"
@@ -179,14 +179,14 @@ def _save_decision(form: DecisionForm) -> str | None:
 
 
 @require_safe
-def decision_summary(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    """A one-page PDF to share with family or the original doctor."""
+def decision_summary(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """A one-page PDF to share with family or the original doctor, made by the worker."""
     case = get_case(request, case_id)
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
         return refused
-    html, day = decision_summary_html(case, paper=_paper(request))
-    with in_packet_language(case):  # the PDF's language, as its text (render_pdf)
-        pdf = render_pdf(html)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="decision-summary-{day}.pdf"'
-    return response
+    return serve(
+        request,
+        case,
+        documents.SUMMARY,
+        on_ready=lambda ticket: pdf_response(ticket.data, ticket.file_name),
+    )

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -22,9 +21,10 @@ from cases.audit import record_bundle_download, record_packet_download
 from cases.http import AuthenticatedHttpRequest
 from cases.models import Case, Language, Opinion
 from cases.models.preferences import in_packet_language, packet_language
-from cases.pdf import render_pdf
+from cases.services import documents
 from cases.services.bundle import BundleTooBig, build_bundle, check_size
-from cases.services.packet import PAPER_SIZES, Packet, Paper, build_packet, paper_for
+from cases.services.packet import PAPER_SIZES, Paper, build_packet, paper_for
+from cases.views.documents import pdf_response, serve
 
 
 def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
@@ -68,51 +68,53 @@ def packet_preview(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
         return render(request, "cases/packet/preview.html", context)
 
 
-def _packet_pdf(request: AuthenticatedHttpRequest, packet: Packet) -> bytes:
-    html = render_to_string("cases/packet/document.html", {"packet": packet}, request=request)
-    return render_pdf(html)
-
-
 @require_safe
 def packet_download(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The packet PDF once the task worker has made it (cases/views/documents.py)."""
     case = get_case(request, case_id, Need.VIEW)
     # Before the work: printing is the most expensive thing a person can ask for.
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
         return refused
-    with in_packet_language(case):
-        packet = build_packet(case, request.user, paper=_paper(request))
-        pdf = _packet_pdf(request, packet)
-    # Every download goes on the case's activity trail: the packet holds the member ID.
-    record_packet_download(packet.case, request.user)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{packet.file_name}"'
-    return response
+
+    def send(ticket: documents.Ticket) -> HttpResponse:
+        # Every download goes on the case's activity trail: the packet holds the member ID.
+        record_packet_download(case, request.user)
+        return pdf_response(ticket.data, ticket.file_name)
+
+    return serve(request, case, documents.PACKET, on_ready=send)
 
 
 @require_safe
 def packet_bundle_download(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    """The packet followed by every attached PDF and image, bookmarked per record."""
+    """The packet followed by every attached PDF and image, bookmarked per record.
+
+    The packet comes from the worker like the packet download; joining the attached
+    files to it is bounded by the bundle's size limit (cases/services/bundle.py).
+    """
     case = get_case(request, case_id, Need.VIEW)
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
         return refused
     with in_packet_language(case):
         packet = build_packet(case, request.user, paper=_paper(request))
-        try:
-            check_size(packet.records)
-        except BundleTooBig as exc:
-            return render(
-                request,
-                "cases/packet/preview.html",
-                {
-                    "case": case,
-                    "packet": packet,
-                    "paper_sizes": PAPER_SIZES.items(),
-                    "bundle_error": str(exc),
-                },
-                status=413,
-            )
-        pdf = build_bundle(_packet_pdf(request, packet), packet.records, paper=packet.paper)
-    record_bundle_download(packet.case, request.user)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{packet.bundle_file_name}"'
-    return response
+    try:
+        check_size(packet.records)
+    except BundleTooBig as exc:
+        return render(
+            request,
+            "cases/packet/preview.html",
+            {
+                "case": case,
+                "packet": packet,
+                "paper_sizes": PAPER_SIZES.items(),
+                "bundle_error": str(exc),
+            },
+            status=413,
+        )
+
+    def send(ticket: documents.Ticket) -> HttpResponse:
+        with in_packet_language(case):
+            pdf = build_bundle(ticket.data, packet.records, paper=packet.paper)
+        record_bundle_download(case, request.user)
+        return pdf_response(pdf, packet.bundle_file_name)
+
+    return serve(request, case, documents.PACKET, on_ready=send, bundle=True)
