@@ -174,10 +174,6 @@ class TestDownloading:
         page = viewer_client.get(reverse("case_activity", kwargs={"case_id": case.pk}))
         assert "downloaded the attached document ‘Maria biopsy.pdf’" in page.content.decode()
 
-    def test_a_stranger_gets_404(self, stranger_client, case, attachment):
-        for name in ("file_download", "file_thumbnail", "file_remove"):
-            assert stranger_client.get(file_url(name, case, attachment)).status_code == 404
-
     def test_a_file_of_another_case_is_404_through_this_case(self, owner_client, owner, attachment):
         from tests.factories import make_case
 
