@@ -392,13 +392,11 @@ class TestDecisionSummary:
         )
         return opinion
 
-    @pytest.mark.parametrize("paper", ["", "letter"])
-    def test_viewer_downloads_a_one_page_tagged_pdf(self, viewer_client, maria, paper):
+    def test_viewer_downloads_a_one_page_tagged_pdf(self, viewer_client, maria):
         from pypdf import PdfReader
 
         self.decided(maria)
-        url = self.summary_url(maria) + (f"?paper={paper}" if paper else "")
-        response = viewer_client.get(url)
+        response = viewer_client.get(self.summary_url(maria))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert (
@@ -424,11 +422,9 @@ class TestDecisionSummary:
         assert root["/MarkInfo"]["/Marked"]
         assert root["/Lang"] == "en"
         assert reader.metadata.title == "Decision summary for Maria Lopez"
+        # Letter, and the paper by region, are checked in tests/test_pdf_structure.py.
         width, height = (float(v) for v in reader.pages[0].mediabox[2:])
-        if paper == "letter":
-            assert (round(width), round(height)) == (612, 792)
-        else:
-            assert (round(width), round(height)) == (595, 842)
+        assert (round(width), round(height)) == (595, 842)
 
     def test_a_summary_before_any_decision_says_so(self, owner_client, maria):
         from pypdf import PdfReader
