@@ -12,6 +12,7 @@ from cases.models.items import RecordStatus
 from cases.services.erasure import erase_case
 from tests.files_support import EXECUTABLE, image_bytes, pdf_bytes, upload, zip_bytes
 from tests.lists_support import HTMX, announced, is_partial
+from tests.pages import control_names
 
 pytestmark = pytest.mark.django_db
 
@@ -79,14 +80,14 @@ class TestAttaching:
         assert record.status == RecordStatus.NEEDED
         response = attach(owner_client, case, record, upload("a.pdf", pdf_bytes()), **HTMX)
         assert "mark it received" in announced(response)
-        html = response.content.decode()
-        assert "Mark it received" in html
+        names = control_names(response.content.decode())
+        assert (f"Mark ‘{record.name}’ received", "Mark it received") in names
         status_url = reverse("record_status", kwargs={"case_id": case.pk, "item_id": record.pk})
         owner_client.post(status_url, {"status": "received", "was": "needed"})
         record.refresh_from_db()
         assert record.status == RecordStatus.RECEIVED
         page = owner_client.get(reverse("records", kwargs={"case_id": case.pk}))
-        assert "Mark it received" not in page.content.decode()
+        assert f"Mark ‘{record.name}’ received" not in dict(control_names(page.content.decode()))
 
     @pytest.mark.parametrize(
         ("name", "content"),

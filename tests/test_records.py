@@ -51,7 +51,7 @@ class TestRecordsPage:
         response = owner_client.get(url("records", case))
         assert response.status_code == 200
         html = response.content.decode()
-        assert "Step 3: Request your medical records" in html
+        assert "Step 3: Request medical records" in html
         assert "Imaging reports" in html
         assert "HIPAA authorization" in html
         assert "confirm they arrived" in html

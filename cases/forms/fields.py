@@ -88,6 +88,7 @@ class ForThePatient(forms.BaseForm):
     """
 
     others: ClassVar[dict[str, str]] = {}
+    others_help: ClassVar[dict[str, str]] = {}  # the same for help texts
     base_fields: ClassVar[dict[str, forms.Field]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -96,6 +97,10 @@ class ForThePatient(forms.BaseForm):
         for name in self.others:
             if name in self.fields:
                 self.fields[name].label = self.label_for(name, case)
+        if case is not None and case.relationship != "self":
+            for name, text in self.others_help.items():
+                if name in self.fields:
+                    self.fields[name].help_text = text.format(name=case.patient_name)
 
     @classmethod
     def label_for(cls, name: str, case: Any) -> str:

@@ -33,6 +33,7 @@ def _no_blank_choice(form: forms.BaseForm, *names: str) -> None:
 
 class ProviderForm(ForThePatient, GuardedModelForm):
     others = {"primary_provider_name": "{whose} primary provider’s name"}
+    others_help = {"primary_provider_name": "The doctor who usually looks after {name}."}
 
     class Meta:
         model = Case
@@ -41,7 +42,9 @@ class ProviderForm(ForThePatient, GuardedModelForm):
         help_texts = {"primary_provider_name": "The doctor who usually looks after you."}
 
 
-class InformForm(GuardedModelForm):
+class InformForm(ForThePatient, GuardedModelForm):
+    others = {"inform_choice": "Will you tell {whose} primary provider?"}
+
     class Meta:
         model = Case
         fields = [

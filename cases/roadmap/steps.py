@@ -95,7 +95,8 @@ def inform_step(case: Case) -> Step:
         status = Status.NOT_STARTED
         summary = "Optional. Many doctors welcome second opinions and help with records."
         next_ = f"Decide whether you are comfortable telling {whose} primary provider."
-    return Step(1, "Inform your primary provider", "step_inform", status, summary, next_, True)
+    title = f"Inform {whose} primary provider"
+    return Step(1, title, "step_inform", status, summary, next_, True)
 
 
 # Step 2 ---------------------------------------------------------------------------

@@ -10,13 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from cases import calendar
+from cases import calendar, display
 from cases.access import get_case
 from cases.models import Case, Opinion
 from cases.sections import section_views
 
 STEP_TITLES = {
-    "step_inform": (1, "Inform your primary provider"),
+    "step_inform": (1, "Inform {whose} primary provider"),
     "step_insurance": (2, "Check insurance and referral"),
     "step_appointment": (4, "Schedule the appointment"),
 }
@@ -35,7 +35,7 @@ def step_page(
     opinion = opinion or case.current_opinion()
     context = {
         "step_number": number,
-        "step_title": title,
+        "step_title": title.format(whose=display.whose(case)),
         "case": case,
         "opinion": opinion,
         "sections": section_views(case, page, opinion),
