@@ -81,10 +81,8 @@ class Screen:
         **extra: Any,
     ) -> dict[str, Any]:
         """Everything the page and its partial need; ``focus`` is (item id, what to focus).
-
-        ``extra``: the ``edit_form`` or ``action_form`` being shown, and state a list's own
-        views add (a record's failed upload, a file asked about before removal), passed to
-        its templates as is."""
+        ``extra``: an ``edit_form`` or ``action_form`` shown, and state a list's own views
+        add (a record's failed upload, a file asked about before removal), passed as is."""
         spec, entries = self.spec, self.entries(focus, editing, removing)
         return {
             "case": self.case,
@@ -96,8 +94,6 @@ class Screen:
             "no_room": spec.check_room(self.owner, count=len(entries)),
             "add_url": self.url("add"),
             "add_form": add_form or spec.make_add_form(self.owner, count=len(entries)),
-            "edit_form": None,
-            "action_form": None,
             "form": failed_form,
             "focus_heading": focus is not None and focus[1] == "heading",
             **spec.decorate(entries),
