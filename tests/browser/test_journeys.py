@@ -370,7 +370,7 @@ def test_john_walks_all_four_steps_without_javascript(page: Page, axe_check, log
     axe_check("new case page")
 
     # Step 1: they prefer not to tell his primary provider.
-    follow("1. Inform your primary provider", "step 1")
+    follow("1. Inform John Miller’s primary provider", "step 1")
     change("whether you told them", "Telling them")
     page.get_by_label("I prefer not to tell them").check()
     save("Telling them", "step 1 after choosing")
