@@ -53,7 +53,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from cases.management.commands._demo_files import _lab_results_png, _pathology_pdf
+    from cases.demo.files import _lab_results_png, _pathology_pdf
     from cases.models import Attachment, Case
     from cases.services.files import attach
     from tests.files_support import image_bytes, pdf_bytes

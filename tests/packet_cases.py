@@ -1,14 +1,15 @@
 """Two realistic cases for the packet, modelled on the article's Maria and John.
 
-Shared by tests/test_packet.py, tests/browser/test_packet.py and bench/packet.py.
+Shared by the packet, PDF and member-id tests, tests/browser/ and bench/packet.py; built with
+the demo's own builders (cases/demo/builders.py). ``built_once`` lets a test module render
+an expensive PDF from them once and share its bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
+from cases.demo.builders import add_questions, at
 from cases.models import Case, InsuranceCall, Medication, Membership, Question, Role
 from cases.models.items import RecordFormat, RecordStatus
 from tests.factories import add_member, make_case, make_user
@@ -23,10 +24,6 @@ MARIA_QUESTIONS = [
     "What will the treatment cost, and is it covered by my plan?",
     "What happens next, and who do I call with questions?",
 ]
-
-
-def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
 def make_maria(owner=None, *, medications: int | None = None, questions: int | None = None) -> Case:
@@ -67,7 +64,7 @@ def make_maria(owner=None, *, medications: int | None = None, questions: int | N
     opinion.specialist_institution = "University Medical Center, Breast Cancer Program"
     opinion.specialist_address = "1200 University Avenue, Suite 4B\nSpringfield, IL 62701"
     opinion.specialist_phone = "(555) 340-7788"
-    opinion.appointment_at = _at(dt.date(2026, 11, 25), 10, 30)
+    opinion.appointment_at = at(dt.date(2026, 11, 25), 10, 30)
     opinion.appointment_mode = "in_person"
     opinion.coverage = "covered"
     opinion.in_network = "yes"
@@ -111,9 +108,7 @@ def make_maria(owner=None, *, medications: int | None = None, questions: int | N
     texts = MARIA_QUESTIONS
     if questions is not None:
         texts = [f"Question number {i + 1}?" for i in range(questions)]
-    Question.objects.bulk_create(
-        Question(opinion=opinion, text=t, position=i) for i, t in enumerate(texts)
-    )
+    add_questions(opinion, texts)
     InsuranceCall.objects.create(
         opinion=opinion,
         called_on=dt.date(2026, 10, 7),
@@ -170,3 +165,14 @@ def make_john(wife=None) -> Case:
     Medication.objects.create(case=case, name="Vitamin D3", dose="2,000 IU", frequency="Daily")
     Question.objects.create(opinion=opinion, text="Do the MRI scans show multiple sclerosis?")
     return case
+
+
+def built_once(django_db_blocker, build):
+    """Run ``build`` (make data, download a PDF) once for a module, in a transaction of its
+    own that is rolled back, so each test still starts from an empty database."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = build()
+        transaction.set_rollback(True)
+    return result

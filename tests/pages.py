@@ -155,3 +155,21 @@ def _fetch(page: Page, client: Client, found: dict[Page, str]) -> None:
         assert response.status_code in (302, 405) or not response["Content-Type"].startswith(
             "text/html"
         ), f"{page.url}: {response.status_code}"
+
+
+def control_names(html: str) -> list[tuple[str, str]]:
+    """(what a screen reader announces, what is seen) for every link and button: text in
+    ``visually-hidden`` spans is heard, not seen; ``aria-hidden`` text is seen, not heard."""
+    import re
+
+    def plain(fragment: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
+
+    hidden = r'<span class="visually-hidden">(.*?)</span>'
+    unheard = r'<span aria-hidden="true">(.*?)</span>'
+    found = []
+    for inner in re.findall(r"<(?:a|button)\b[^>]*>(.*?)</(?:a|button)>", html, flags=re.S):
+        heard = plain(re.sub(unheard, "", re.sub(hidden, r"\1", inner)))
+        seen = plain(re.sub(unheard, r"\1", re.sub(hidden, "", inner)))
+        found.append((heard, seen))
+    return found

@@ -107,10 +107,6 @@ def test_a_bundle_over_the_page_limit_is_refused_with_a_message(
     assert "can hold 5" in response.content.decode()
 
 
-def test_a_stranger_gets_404(stranger_client, case, attached):
-    assert download(stranger_client, case).status_code == 404
-
-
 def test_a_png_and_a_turned_phone_photo_are_drawn_upright_on_a_page(viewer_client, case, owner):
     from PIL import Image
 

@@ -126,9 +126,6 @@ class TestCompareView:
         assert "There is nothing to compare yet" in content
         assert "<table" not in content
 
-    def test_stranger_gets_404(self, stranger_client, maria):
-        assert stranger_client.get(compare_url(maria)).status_code == 404
-
     def test_query_count_is_the_same_for_two_and_five_opinions(
         self, owner_client, maria, django_assert_num_queries
     ):

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -38,8 +39,6 @@ PASSWORD = "correct-horse-battery-staple"
 # A TOTP secret both test accounts share, so each can use the same current code.
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 REDIS_URL = "redis://127.0.0.1:6379/2"
-# Ports 8200-8249 are this suite's: two per cache kind.
-PORTS = {"database": (8201, 8202), "redis": (8203, 8204), "per-process": (8205, 8206)}
 CACHE_URLS = {"database": "", "redis": REDIS_URL, "per-process": "locmemcache://"}
 
 SETUP = f"""
@@ -90,6 +89,13 @@ def template_db(tmp_path_factory) -> Path:
     return database
 
 
+def _listening_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    return sock
+
+
 @dataclass
 class Servers:
     ports: tuple[int, int]
@@ -108,15 +114,25 @@ def servers(request, template_db, tmp_path_factory):
     shutil.copy(template_db, database)
     prefix = f"test-{uuid.uuid4().hex}"
     env = _env(database, CACHE_URLS[kind], prefix)
-    found = Servers(PORTS[kind], [tmp_path / f"server-{port}.log" for port in PORTS[kind]])
-    for port, log in zip(found.ports, found.logs, strict=True):
-        command = [str(GUNICORN), "secondopinion.wsgi", "--bind", f"127.0.0.1:{port}"]
+    # Each server gets a socket this test bound to a free port and hands over (gunicorn's
+    # fd://), so no port is fixed and none can be taken between choosing and binding it.
+    listeners = [_listening_socket() for _ in range(2)]
+    ports = tuple(sock.getsockname()[1] for sock in listeners)
+    found = Servers(ports, [tmp_path / f"server-{port}.log" for port in ports])
+    for sock, log in zip(listeners, found.logs, strict=True):
+        command = [str(GUNICORN), "secondopinion.wsgi", "--bind", f"fd://{sock.fileno()}"]
         command += ["--workers", "1", "--threads", "2", "--timeout", "60"]
         found.processes.append(
             subprocess.Popen(  # noqa: S603
-                command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w")
+                command,
+                cwd=BASE_DIR,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log.open("w"),
+                pass_fds=(sock.fileno(),),
             )
         )
+        sock.close()  # the server holds its own copy
     try:
         for port in found.ports:
             _wait_until_up(port)

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from cases import activity, audit
 from cases.models import Case, Membership, Role
-from cases.services import importing, portable
+from cases.services import import_archive, importing, portable
 from cases.services.erasure import erase_case
 from tests.data_support import case_json, make_full_case, read_zip, snapshot, zip_bytes
 from tests.factories import make_case
@@ -200,12 +200,12 @@ class TestRefused:
         assert_refused(stranger_client, data, "link to another place")
 
     def test_a_zip_bomb_declared_too_big(self, stranger_client, monkeypatch):
-        monkeypatch.setattr(importing, "MAX_JSON_BYTES", 10_000)
+        monkeypatch.setattr(import_archive, "MAX_JSON_BYTES", 10_000)
         data = zip_bytes({"case.json": b" " * 50_000})
         assert_refused(stranger_client, data, "far too big once unpacked")
 
     def test_a_zip_bomb_whose_headers_lie_about_its_size(self, stranger_client, monkeypatch):
-        monkeypatch.setattr(importing, "MAX_JSON_BYTES", 10_000)
+        monkeypatch.setattr(import_archive, "MAX_JSON_BYTES", 10_000)
         data = _set_size(zip_bytes({"case.json": b" " * 500_000}), b"case.json", 100)
         cases = Case.objects.count()
         response = upload(stranger_client, data)
@@ -218,7 +218,7 @@ class TestRefused:
         assert_refused(stranger_client, _set_size(data, b"packet.pdf", 0xFFFFFFFF), "far too big")
 
     def test_too_many_entries(self, stranger_client, good_json, monkeypatch):
-        monkeypatch.setattr(importing, "MAX_ENTRIES", 5)
+        monkeypatch.setattr(import_archive, "MAX_ENTRIES", 5)
         entries = {f"files/f{i}": "x" for i in range(6)}
         data = zip_bytes({"case.json": json.dumps(good_json), **entries})
         assert_refused(stranger_client, data, "more than 5 files")

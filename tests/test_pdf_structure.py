@@ -12,7 +12,6 @@ import io
 import re
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -21,7 +20,7 @@ from cases.models import Decision, FollowUpAction, RecordItem, Result
 from cases.models.items import RecordFormat, RecordStatus
 from cases.pdf import render_pdf
 from tests.factories import make_user
-from tests.packet_cases import MARIA_QUESTIONS, make_maria
+from tests.packet_cases import MARIA_QUESTIONS, built_once, make_maria
 from tests.pdf_structure import Node, marked_content, pairs, structure
 
 # The module's PDFs are built once, in a transaction of their own that is rolled back; the
@@ -29,14 +28,6 @@ from tests.pdf_structure import Node, marked_content, pairs, structure
 pytestmark = pytest.mark.django_db
 
 EXTRA_RECORDS = 40  # enough to carry the records table over a page break
-
-
-def _once(django_db_blocker, build):
-    """Build data, download a PDF as its owner, and roll the data back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        result = build()
-        transaction.set_rollback(True)
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +52,7 @@ def packet(django_db_setup, django_db_blocker) -> bytes:
         assert response.status_code == 200
         return response.content
 
-    return _once(django_db_blocker, build)
+    return built_once(django_db_blocker, build)
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +223,7 @@ def summaries(django_db_setup, django_db_blocker) -> dict[str, bytes]:
             "url": url.encode(),
         }
 
-    return _once(django_db_blocker, build)
+    return built_once(django_db_blocker, build)
 
 
 def test_summary_decision_is_row_headers_paired_with_values(summaries):

@@ -239,14 +239,6 @@ class TestSections:
         assert b'id="section-diagnosis"' in response.content
         assert b"<form" not in response.content
 
-    def test_write_without_csrf_token_is_refused(self, csrf_client, caregiver, case):
-        response = csrf_client(caregiver).post(
-            url("case_edit_diagnosis", case), {"condition": "Changed"}
-        )
-        assert response.status_code == 403
-        case.refresh_from_db()
-        assert case.condition == "Early-stage breast cancer"
-
     def test_write_with_csrf_token_is_accepted(self, csrf_client, caregiver, case):
         client = csrf_client(caregiver)
         page = client.get(url("case_edit_diagnosis", case))
@@ -502,11 +494,6 @@ class TestInsuranceCalls:
         response = caregiver_client.post(url("call_delete", case, call_id=call.pk))
         assert response.status_code == 404
         assert InsuranceCall.objects.filter(pk=call.pk).exists()
-
-    def test_add_without_csrf_token_is_refused(self, csrf_client, caregiver, case):
-        response = csrf_client(caregiver).post(url("call_add", case), self.data())
-        assert response.status_code == 403
-        assert not InsuranceCall.objects.exists()
 
 
 class TestCalendar:

@@ -1,11 +1,17 @@
-"""Words that fit: a summary says what its form said about an empty choice."""
+"""Words that fit: a summary says what its form said about an empty choice; link and button
+names read cleanly to a screen reader."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
+
+from cases.item_lists import LISTS
+from tests.pages import control_names
+from tests.test_access_policy import _kwargs_for
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +59,47 @@ def test_a_record_added_on_disc_counts_as_imaging_to_bring(case):
     assert "MRI" in items["Imaging on disc or USB"].detail
     assert "MRI" not in items["Medical records and test results"].detail
     assert "Letter" in items["Medical records and test results"].detail
+
+
+# Link and button names: what is seen is short, what is heard reads as one sentence.
+
+
+def test_marking_a_follow_up_action_done_is_heard_with_its_name_inside(owner_client, case):
+    from cases.models import FollowUpAction
+
+    opinion = case.current_opinion()
+    FollowUpAction.objects.create(opinion=opinion, description="Book the MRI")
+    FollowUpAction.objects.create(opinion=opinion, description="Call the clinic", done=True)
+    url = reverse("opinion_outcome", kwargs={"case_id": case.pk, "opinion_id": opinion.pk})
+    names = control_names(owner_client.get(url).content.decode())
+    assert ("Mark ‘Book the MRI’ as done", "Mark as done") in names
+    assert ("Mark ‘Call the clinic’ as not done", "Mark as not done") in names
+
+
+def test_making_someone_owner_is_heard_with_their_name_inside(owner_client, caregiver, case):
+    caregiver.first_name, caregiver.last_name = "Bob", "Lopez"
+    caregiver.save()
+    url = reverse("case_members", kwargs={"case_id": case.pk})
+    names = control_names(owner_client.get(url).content.decode())
+    assert ("Make Bob Lopez the owner", "Make owner") in names
+
+
+LIST_AND_STEP_PAGES = ["step_inform", "step_insurance", "step_appointment", "opinion_outcome"]
+
+
+@pytest.mark.parametrize("name", LIST_AND_STEP_PAGES + [s.url_name("list") for s in LISTS.values()])
+def test_no_control_on_a_list_or_step_page_tacks_its_subject_on_after_a_colon(
+    owner_client, case, name
+):
+    """ "Mark as done: Book the MRI" or "Mark it received (‘Labs’)" read awkwardly."""
+    opinion = case.current_opinion()
+    opinion.actions.create(description="Book the MRI")
+    opinion.calls.create(called_on=dt.date(2026, 10, 1), spoke_with="Denise")
+    case.medications.create(name="Tamoxifen")
+    opinion.questions.create(text="How urgent is it?")
+    html = owner_client.get(reverse(name, kwargs=_kwargs_for(name, case))).content.decode()
+    names = control_names(html)
+    assert names, name
+    for heard, seen in names:
+        assert not re.search(r": ‘|\(‘", heard), (name, heard)
+        assert heard.startswith(seen.split(" ")[0]), (name, heard, seen)

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.services.erasure import DELETE, HAND_OVER_PREFIX, SoleOwnership
+from cases.services.erasure import DELETE, HAND_OVER_PREFIX, SoleOwnership, sole_owned
 from cases.services.importing import CaseFile, ImportRefused, read_archive
 from cases.services.sharing import display_name
 
@@ -96,3 +96,18 @@ class DeleteAccountForm(forms.Form):
             str(o.case.pk): self.cleaned_data[_field_name(o)] if o.others else DELETE
             for o in self.owned
         }
+
+    @classmethod
+    def after_a_change(cls, data: Any, *, user: Any) -> DeleteAccountForm:
+        """The cases ``user`` alone owns, or their people, changed while they chose: the
+        form again, for what is there now, saying so."""
+        form = cls(data, owned=sole_owned(user))
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Something changed while you were choosing: the cases you alone own, or "
+                "the people in them, are not the same. Check your choices again."
+            ),
+        )
+        return form

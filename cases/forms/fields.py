@@ -140,6 +140,7 @@ class ForThePatient(forms.BaseForm):
     """
 
     others: ClassVar[dict[str, Text]] = {}
+    others_help: ClassVar[dict[str, Text]] = {}  # the same for help texts
     base_fields: ClassVar[dict[str, forms.Field]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -148,13 +149,19 @@ class ForThePatient(forms.BaseForm):
         for name in self.others:
             if name in self.fields:
                 self.fields[name].label = self.label_for(name, case)
+        if case is not None and case.relationship != "self":
+            for name, text in self.others_help.items():
+                if name in self.fields:
+                    self.fields[name].help_text = text.format(name=case.patient_name)
 
     @classmethod
     def label_for(cls, name: str, case: Any) -> str:
         field = cls.base_fields[name]
         if case is None or case.relationship == "self" or name not in cls.others:
             return str(field.label)
-        return cls.others[name].format(name=case.patient_name, whose=f"{case.patient_name}’s")
+        from cases.display import whose
+
+        return cls.others[name].format(name=case.patient_name, whose=whose(case))
 
 
 def _case_of(instance: Any) -> Any:

@@ -37,7 +37,10 @@ def _no_blank_choice(form: forms.BaseForm, *names: str) -> None:
 
 
 class ProviderForm(ForThePatient, GuardedModelForm):
-    others = {"primary_provider_name": "{whose} primary provider’s name"}
+    others = {"primary_provider_name": gettext_lazy("{whose} primary provider’s name")}
+    others_help = {
+        "primary_provider_name": gettext_lazy("The doctor who usually looks after {name}.")
+    }
 
     class Meta:
         model = Case
@@ -48,7 +51,9 @@ class ProviderForm(ForThePatient, GuardedModelForm):
         }
 
 
-class InformForm(GuardedModelForm):
+class InformForm(ForThePatient, GuardedModelForm):
+    others = {"inform_choice": gettext_lazy("Will you tell {whose} primary provider?")}
+
     class Meta:
         model = Case
         fields = [

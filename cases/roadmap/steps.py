@@ -107,7 +107,8 @@ def inform_step(case: Case) -> Step:
         next_ = _("Decide whether you are comfortable telling %(whose)s primary provider.") % {
             "whose": whose
         }
-    return Step(1, _("Inform your primary provider"), "step_inform", status, summary, next_, True)
+    title = _("Inform %(whose)s primary provider") % {"whose": whose}
+    return Step(1, title, "step_inform", status, summary, next_, True)
 
 
 # Step 2 ---------------------------------------------------------------------------

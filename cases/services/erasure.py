@@ -157,6 +157,17 @@ def sole_owned(user: User) -> list[SoleOwnership]:
     return [SoleOwnership(case=c, others=others[c.pk]) for c in cases]
 
 
+def memberships_that_end(user: User, owned: list[SoleOwnership]) -> models.QuerySet:
+    """The cases ``user`` is in but does not own alone: deleting the account only takes
+    them out of these."""
+    return (
+        Membership.objects.filter(user=user)
+        .exclude(case__in=[o.case for o in owned])
+        .select_related("case")
+        .order_by("case__patient_name")
+    )
+
+
 class AccountChanged(Exception):
     """The cases the person owns alone changed while they were choosing."""
 

@@ -26,7 +26,12 @@ from cases.access import Need, get_case
 from cases.forms.data import DeleteAccountForm, ImportForm
 from cases.http import AuthenticatedHttpRequest
 from cases.models import Membership
-from cases.services.erasure import AccountChanged, delete_account, sole_owned
+from cases.services.erasure import (
+    AccountChanged,
+    delete_account,
+    memberships_that_end,
+    sole_owned,
+)
 from cases.services.export import Export, export_account, export_case
 from cases.services.importing import ImportRefused, import_documents
 from cases.services.packet import Paper, paper_for
@@ -103,39 +108,25 @@ def account_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 @reauthentication_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
-    owned = sole_owned(request.user)
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None, owned=owned)
+    form = DeleteAccountForm(
+        request.POST if request.method == "POST" else None, owned=sole_owned(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             delete_account(request.user, form.choices())
         except AccountChanged:
-            owned = sole_owned(request.user)
-            form = DeleteAccountForm(request.POST, owned=owned)
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Something changed while you were choosing: the cases you alone own, or "
-                    "the people in them, are not the same. Check your choices again."
-                ),
-            )
+            form = DeleteAccountForm.after_a_change(request.POST, user=request.user)
         else:
             logout(request)
             messages.success(request, _("Your account has been deleted."))
             return redirect("account_login")
-    member_only = (
-        Membership.objects.filter(user=request.user)
-        .exclude(case__in=[o.case for o in owned])
-        .select_related("case")
-        .order_by("case__patient_name")
-    )
     return render(
         request,
         "cases/data/delete_account.html",
         {
             "form": form,
-            "unshared": [o for o in owned if not o.others],
-            "shared": [o for o in owned if o.others],
-            "member_only": member_only,
+            "unshared": [o for o in form.owned if not o.others],
+            "shared": [o for o in form.owned if o.others],
+            "member_only": memberships_that_end(request.user, form.owned),
         },
     )

@@ -25,7 +25,7 @@ from cases.item_lists import LISTS, ItemList, heading
 from cases.limits import ListFull
 from cases.models import Case, Opinion
 from cases.services.lists import append_within, is_direction, move
-from cases.views.entries import Focus, focus_after_cancel, make_entries
+from cases.views.entries import Entry, Focus, focus_after_cancel, make_entries
 from cases.views.removed import typed_again
 
 TEMPLATE = "cases/lists/list.html"
@@ -61,49 +61,47 @@ class Screen:
         verbs += [action.name for action in self.spec.actions]
         return {verb: self.url(verb, item) for verb in verbs}
 
-    def context(
-        self,
-        *,
-        focus: Focus = None,
-        editing: Any = None,
-        edit_form: forms.BaseForm | None = None,
-        removing: Any = None,
-        add_form: forms.BaseForm | None = None,
-        failed_form: forms.BaseForm | None = None,
-        action_form: forms.BaseForm | None = None,
-        **extra: Any,
-    ) -> dict[str, Any]:
-        """Everything the page and its partial need; ``focus`` is (item id, what to focus).
-
-        ``extra``: state a list's own views add (a record's failed upload, a file asked
-        about before removal), passed to its templates as is."""
-        spec, can_edit = self.spec, self.case.membership.can_edit
-        entries = make_entries(
+    def entries(self, focus: Focus, editing: Any, removing: Any) -> list[Entry]:
+        spec = self.spec
+        return make_entries(
             spec.siblings(self.owner),
             label=spec.label,
             prefix=spec.item,
-            urls=self._urls if can_edit else lambda item: {},
+            urls=self._urls if self.case.membership.can_edit else lambda item: {},
             list_url=self.url("list"),
             list_name=spec.words.list_name,
             focus=focus,
             editing=editing,
             removing=removing,
         )
+
+    def context(
+        self,
+        *,
+        focus: Focus = None,
+        editing: Any = None,
+        removing: Any = None,
+        add_form: forms.BaseForm | None = None,
+        failed_form: forms.BaseForm | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """Everything the page and its partial need; ``focus`` is (item id, what to focus).
+        ``extra``: an ``edit_form`` or ``action_form`` shown, and state a list's own views
+        add (a record's failed upload, a file asked about before removal), passed as is."""
+        spec, entries = self.spec, self.entries(focus, editing, removing)
         return {
             "case": self.case,
             "opinion": self.owner if spec.on_opinion else None,
             "spec": spec,
             "entries": entries,
             "heading": heading(spec, len(entries)),
-            "can_edit": can_edit,
+            "can_edit": self.case.membership.can_edit,
             # A refused addition keeps its form, so the message stays at its field.
             "no_room": None
             if add_form is not None and add_form.errors
             else spec.check_room(self.owner, count=len(entries)),
             "add_url": self.url("add"),
             "add_form": add_form or spec.make_add_form(self.owner, count=len(entries)),
-            "edit_form": edit_form,
-            "action_form": action_form,
             "form": failed_form,
             "focus_heading": focus is not None and focus[1] == "heading",
             **spec.decorate(entries),

@@ -11,13 +11,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from cases import calendar
+from cases import calendar, display
 from cases.access import get_case
 from cases.models import Case, Opinion
 from cases.sections import section_views
 
 STEP_TITLES = {
-    "step_inform": (1, gettext_lazy("Inform your primary provider")),
+    # "{whose}" is filled in for the case: "your" or "John's".
+    "step_inform": (1, gettext_lazy("Inform {whose} primary provider")),
     "step_insurance": (2, gettext_lazy("Check insurance and referral")),
     "step_appointment": (4, gettext_lazy("Schedule the appointment")),
 }
@@ -36,7 +37,7 @@ def step_page(
     opinion = opinion or case.current_opinion()
     context = {
         "step_number": number,
-        "step_title": title,
+        "step_title": title.format(whose=display.whose(case)),
         "case": case,
         "opinion": opinion,
         "sections": section_views(case, page, opinion),

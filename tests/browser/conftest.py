@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.helpers import axe_on_a_copy
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by test
 # setup are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -47,9 +49,20 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def _without_javascript(request) -> bool:
+    """A module or test marked ``without_javascript`` (or a test so named) gets a browser
+    with JavaScript off."""
+    return bool(request.node.get_closest_marker("without_javascript")) or (
+        "without_javascript" in request.node.name
+    )
+
+
 @pytest.fixture
-def browser_context_args(browser_context_args, live_server):
-    return {**browser_context_args, "base_url": live_server.url, "locale": "en-US"}
+def browser_context_args(browser_context_args, live_server, request):
+    args = {**browser_context_args, "base_url": live_server.url, "locale": "en-US"}
+    if _without_javascript(request):
+        args["java_script_enabled"] = False
+    return args
 
 
 class A11yTracker:
@@ -71,8 +84,22 @@ def a11y(page):
 
 
 @pytest.fixture
-def axe_check(page, a11y):
-    """Run axe-core on the page as it is now; fail on any violation."""
+def axe_check(page, a11y, request):
+    """Run axe-core on the page as it is now; fail on any violation. With JavaScript off
+    axe-core cannot run in the page, so it checks a copy (tests/browser/helpers.py)."""
+    if _without_javascript(request):
+        browser, live_server = (
+            request.getfixturevalue("browser"),
+            request.getfixturevalue("live_server"),
+        )
+        with axe_on_a_copy(browser, live_server.url) as check_copy:
+
+            def check_the_copy(label: str = "") -> None:
+                check_copy(page, label)
+                a11y.checked.add(urlsplit(page.url).path)
+
+            yield check_the_copy
+        return
 
     def check(context: str = "") -> None:
         page.wait_for_load_state("load")
@@ -81,7 +108,7 @@ def axe_check(page, a11y):
         a11y.checked.add(urlsplit(page.url).path)
         assert not violations, f"{context or page.url}: " + results.generate_report()
 
-    return check
+    yield check
 
 
 @pytest.fixture

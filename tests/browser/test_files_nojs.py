@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 from playwright.sync_api import expect
 
 from cases.models import Attachment, Role
-from tests.browser.helpers import axe_on_a_copy
 from tests.factories import PASSWORD, add_member, make_case, make_user
 from tests.files_support import pdf_bytes, zip_bytes
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "java_script_enabled": False}
-
-
-@pytest.fixture
-def axe_check(page, a11y, browser, live_server):
-    with axe_on_a_copy(browser, live_server.url) as check_copy:
-
-        def check(label: str = "") -> None:
-            check_copy(page, label)
-            a11y.checked.add(urlsplit(page.url).path)
-
-        yield check
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.without_javascript]
 
 
 def test_a_caregiver_attaches_a_pdf_and_a_zip_then_removes_one(page, axe_check, login, tmp_path):

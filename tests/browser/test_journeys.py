@@ -9,40 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import axe_on_a_copy, tab_to
+from tests.browser.helpers import tab_to
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-NO_JAVASCRIPT = "without_javascript"  # tests named so get a browser with JavaScript off
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args, request):
-    if NO_JAVASCRIPT in request.node.name:
-        return {**browser_context_args, "java_script_enabled": False}
-    return browser_context_args
-
-
-@pytest.fixture
-def axe_check(axe_check, page, a11y, browser, live_server, request):
-    """With JavaScript off axe-core checks a copy of the page (tests/browser/helpers.py)."""
-    if NO_JAVASCRIPT not in request.node.name:
-        yield axe_check
-        return
-    with axe_on_a_copy(browser, live_server.url) as check_copy:
-
-        def check(label: str = "") -> None:
-            check_copy(page, label)
-            a11y.checked.add(urlsplit(page.url).path)
-
-        yield check
+# Tests named "..._without_javascript" get a browser with JavaScript off (conftest.py).
 
 
 def typed(day: dt.date) -> str:
@@ -393,7 +370,7 @@ def test_john_walks_all_four_steps_without_javascript(page: Page, axe_check, log
     axe_check("new case page")
 
     # Step 1: they prefer not to tell his primary provider.
-    follow("1. Inform your primary provider", "step 1")
+    follow("1. Inform John Miller’s primary provider", "step 1")
     change("whether you told them", "Telling them")
     page.get_by_label("I prefer not to tell them").check()
     save("Telling them", "step 1 after choosing")

@@ -17,10 +17,9 @@ from playwright.sync_api import Page, expect
 
 from cases.item_lists import LISTS
 from cases.models import FollowUpAction, InsuranceCall, Medication, RecordItem
-from tests.browser.helpers import axe_on_a_copy
 from tests.factories import PASSWORD, make_case, make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.without_javascript]
 
 MANY = 14  # enough items that the last one is far below the top of the page
 
@@ -29,20 +28,8 @@ MANY = 14  # enough items that the last one is far below the top of the page
 def browser_context_args(browser_context_args):
     return {
         **browser_context_args,
-        "java_script_enabled": False,
         "viewport": {"width": 1024, "height": 600},
     }
-
-
-@pytest.fixture
-def axe_check(page, a11y, browser, live_server):
-    with axe_on_a_copy(browser, live_server.url) as check_copy:
-
-        def check(label: str = "") -> None:
-            check_copy(page, label)
-            a11y.checked.add(urlsplit(page.url).path)
-
-        yield check
 
 
 def _lands_at(page: Page, dom_id: str) -> None:

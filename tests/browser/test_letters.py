@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import RecordRequest
-from tests.browser.helpers import axe_on_a_copy
 from tests.factories import PASSWORD, make_case, make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "java_script_enabled": False}
-
-
-@pytest.fixture
-def axe_check(page, a11y, browser, live_server):
-    """axe-core cannot run with JavaScript off: check a copy (see tests/browser/helpers.py)."""
-    with axe_on_a_copy(browser, live_server.url) as check_copy:
-
-        def check(label: str = "") -> None:
-            check_copy(page, label)
-            a11y.checked.add(urlsplit(page.url).path)
-
-        yield check
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.without_javascript]
 
 
 def test_a_letter_is_written_and_marked_sent_with_the_keyboard(page, axe_check, login):

@@ -25,9 +25,7 @@ def test_keyboard_user_updates_a_record_adds_a_question_and_reorders_medicines(
     login(owner.email, PASSWORD)
     axe_check("dashboard after signing in")
     page.goto(reverse("records", args=[case.pk]))
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Step 3: Request your medical records"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Step 3: Request medical records")
     axe_check()
 
     # Keyboard only: reach the status of "Imaging reports", pick "Received", Tab, Enter.

@@ -8,30 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Case
-from tests.browser.helpers import axe_on_a_copy
 from tests.browser.session_support import away_for
 from tests.factories import PASSWORD, make_case, make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.without_javascript]
 
 IDLE = 30 * 60
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "java_script_enabled": False}
-
-
-@pytest.fixture
-def axe_check(page, a11y, browser, live_server):
-    """axe-core cannot run with JavaScript off: check a copy (see tests/browser/helpers.py)."""
-    with axe_on_a_copy(browser, live_server.url) as check_copy:
-
-        def check(label: str = "") -> None:
-            check_copy(page, label)
-            a11y.checked.add(urlsplit(page.url).path)
-
-        yield check
 
 
 def test_delete_after_confirming_then_signed_out_after_the_idle_limit(page, axe_check, login):
