@@ -152,7 +152,13 @@ def demo_pages(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         owner = load_demo()
         pages = html_pages(owner)
-    return owner, pages
+    yield owner, pages
+    # Loaded outside any test's transaction: take it out again, so that the modules
+    # after this one start from an empty database (the download trail, the members...).
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
 
 
 def test_every_text_box_of_every_page_has_a_maxlength(demo_pages):
