@@ -161,8 +161,12 @@ def test_every_kind_of_change_makes_a_new_packet(
 def test_paper_language_and_the_day_are_part_of_the_key(owner, case, monkeypatch):
     a4 = _key(case, owner, paper="a4")
     assert _key(case, owner, paper="letter") != a4
+    # The packet's language is the case's (the specialist's), not the reader's.
     with translation.override("es"):
-        assert _key(case, owner) != a4
+        assert _key(case, owner) == a4
+    case.packet_language = "es"
+    assert _key(case, owner) != a4
+    case.packet_language = "en"
     assert _key(case, owner) == a4
     import datetime as dt
 
