@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from cases.models import AuthorityKind, Medication, Membership, Question, RecordItem, Role
+from cases.models import (
+    AuthorityKind,
+    Case,
+    Medication,
+    Membership,
+    Question,
+    RecordItem,
+    Role,
+)
 from cases.services import documents
 
 MEMBER_ID = "XJK123456789"
@@ -164,9 +172,9 @@ def test_paper_language_and_the_day_are_part_of_the_key(owner, case, monkeypatch
     # The packet's language is the case's (the specialist's), not the reader's.
     with translation.override("es"):
         assert _key(case, owner) == a4
-    case.packet_language = "es"
+    Case.objects.filter(pk=case.pk).update(packet_language="es")
     assert _key(case, owner) != a4
-    case.packet_language = "en"
+    Case.objects.filter(pk=case.pk).update(packet_language="en")
     assert _key(case, owner) == a4
     import datetime as dt
 
