@@ -112,6 +112,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one person saves; IMMEDIATE transactions take the
     # write lock up front, so a patient and a caregiver saving at once queue behind the
     # busy timeout instead of failing with "database is locked".
+    # These run once, when a connection opens: connections are kept (below), so a
+    # request pays for neither the open nor the PRAGMAs.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -119,9 +121,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Each worker (thread) keeps its connection between requests, SQLite's as PostgreSQL's:
+# opening one, with its PRAGMAs or its TLS and sign-in, cost as much as a simple page.
+# Health checks drop a connection the server closed before a request uses it.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
