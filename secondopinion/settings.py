@@ -80,10 +80,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's and auditlog's middleware, doing the same work for less.
+    "cases.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "cases.middleware.AuditActorMiddleware",
     "cases.middleware.NoStoreMiddleware",
     "cases.middleware.SecurityLogMiddleware",
 ]
@@ -333,6 +334,8 @@ if SESSION_IDLE_TIMEOUT < 60 or SESSION_ABSOLUTE_TIMEOUT < SESSION_IDLE_TIMEOUT:
         "at least as long as SESSION_IDLE_TIMEOUT."
     )
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 120
+# Django's database sessions, read with one plain query (cases/sessions.py).
+SESSION_ENGINE = "cases.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
