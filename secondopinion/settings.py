@@ -166,9 +166,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's and allauth's backends, loading the signed-in person with one plain query on
+# every request (cases/auth.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "cases.auth.ModelBackend",
+    "cases.auth.AuthenticationBackend",
 ]
 
 # django-allauth: email is the login, confirmed before the first sign-in; two-factor
