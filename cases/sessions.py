@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, logout
 from django.contrib.sessions.backends.db import SessionStore as DBSessionStore
 from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -224,6 +224,12 @@ def session_timeout(request: HttpRequest) -> dict[str, Any]:
 # The store ----------------------------------------------------------------------------
 
 
+RENAMED_BACKENDS = {
+    "django.contrib.auth.backends.ModelBackend": "cases.auth.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend": "cases.auth.AuthenticationBackend",
+}
+
+
 class SessionStore(DBSessionStore):
     """Django's database sessions, read with one plain query.
 
@@ -231,6 +237,13 @@ class SessionStore(DBSessionStore):
     than the query itself on a small page) is done once here, as SQL. The same row is
     read: an unknown or expired key finds nothing and starts an empty session.
     """
+
+    def load(self) -> dict[str, Any]:
+        data = super().load()
+        # Sessions from before cases/auth.py name the backends it replaced: same people.
+        if (backend := data.get(BACKEND_SESSION_KEY)) in RENAMED_BACKENDS:
+            data[BACKEND_SESSION_KEY] = RENAMED_BACKENDS[backend]
+        return data
 
     def _get_session_from_db(self) -> Any:
         model = self.model

@@ -92,3 +92,43 @@ def test_the_csp_header_built_once_is_django_csp_s_own(rf):
     theirs = Original(lambda r: HttpResponse()).process_response(rf.get("/"), HttpResponse())
     assert ours["Content-Security-Policy"] == theirs["Content-Security-Policy"]
     assert "'unsafe-inline'" not in ours["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_people_signed_in_before_the_plain_query_backends_stay_signed_in(owner, client):
+    from importlib import import_module
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from cases import sessions
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    at = int(sessions.now())
+    store.update(
+        {
+            SESSION_KEY: str(owner.pk),
+            BACKEND_SESSION_KEY: "allauth.account.auth_backends.AuthenticationBackend",
+            HASH_SESSION_KEY: owner.get_session_auth_hash(),
+            sessions.SIGNED_IN_AT: at,
+            sessions.SEEN_AT: at,
+        }
+    )
+    store.create()
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == owner
+
+
+@pytest.mark.django_db
+def test_an_inactive_or_unknown_person_is_nobody(owner):
+    from cases.auth import AuthenticationBackend, ModelBackend
+
+    for backend in (ModelBackend(), AuthenticationBackend()):
+        assert backend.get_user(owner.pk) == owner
+        assert backend.get_user(owner.pk).email == owner.email
+        assert backend.get_user(10**9) is None
+        assert backend.get_user("not a number") is None
+    owner.is_active = False
+    owner.save()
+    assert ModelBackend().get_user(owner.pk) is None
