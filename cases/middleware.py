@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import http_date
 
 
 class NoStoreMiddleware:
@@ -26,9 +28,18 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        add_never_cache_headers(response)
-        patch_vary_headers(response, ["HX-Request"])
+        if "Cache-Control" in response or "Expires" in response or "Vary" in response:
+            add_never_cache_headers(response)
+            patch_vary_headers(response, ["HX-Request"])
+        else:
+            # What the two calls above write, without parsing the headers they would merge.
+            response.headers["Expires"] = http_date(time.time() - 1)
+            response.headers["Cache-Control"] = NEVER_CACHE
+            response.headers["Vary"] = "HX-Request"
         return response
+
+
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 # Powerful browser features the app never uses, denied to it and to anything it embeds:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.utils.http import parse_http_date
 
 from cases.middleware import CSPMiddleware
 
@@ -132,3 +133,28 @@ def test_an_inactive_or_unknown_person_is_nobody(owner):
     owner.is_active = False
     owner.save()
     assert ModelBackend().get_user(owner.pk) is None
+
+
+def test_no_store_headers_are_django_s_own(rf):
+    from django.http import HttpResponse
+    from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+    from cases.middleware import NoStoreMiddleware
+
+    ours = NoStoreMiddleware(lambda r: HttpResponse())(rf.get("/"))
+    theirs = HttpResponse()
+    add_never_cache_headers(theirs)
+    patch_vary_headers(theirs, ["HX-Request"])
+    assert ours["Cache-Control"] == theirs["Cache-Control"]
+    assert ours["Vary"] == theirs["Vary"]
+    assert abs(parse_http_date(ours["Expires"]) - parse_http_date(theirs["Expires"])) <= 1
+
+    # A response with its own caching headers gets them merged, as before.
+    def view(request):
+        response = HttpResponse()
+        response["Vary"] = "Accept-Language"
+        return response
+
+    merged = NoStoreMiddleware(view)(rf.get("/"))
+    assert merged["Vary"] == "Accept-Language, HX-Request"
+    assert "no-store" in merged["Cache-Control"]
