@@ -473,15 +473,15 @@ def main(argv: list[str] | None = None) -> int:
 
         def side_by_side(name: str, headers: dict[str, str]) -> tuple[float, float]:
             """Requests per second of a page and of the bare hello, in alternating
-            one-second slices, so a change in the machine's load touches both alike."""
+            two-second slices, so a change in the machine's load touches both alike."""
             status, _, content = browser.request("GET", paths[name], **headers)
             if status != 200 or (name != "hello" and b'name="password"' in content):
                 raise RuntimeError(f"{name} answered {status}, not the signed-in page")
-            slices = max(1, round(args.seconds))
+            slices = max(1, round(args.seconds / 2))
             page_rps = bare_rps = 0.0
             for _ in range(slices):
-                bare_rps += wrk(hello_port, "/", 1, {})
-                page_rps += wrk(app_port, paths[name], 1, headers)
+                bare_rps += wrk(hello_port, "/", 2, {})
+                page_rps += wrk(app_port, paths[name], 2, headers)
             return page_rps / slices, bare_rps / slices
 
         print(f"database={args.db} workers={WORKERS} connections={CONNECTIONS} "
