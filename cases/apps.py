@@ -15,6 +15,13 @@ class CasesConfig(AppConfig):
         from cases import audit, checks, sessions
 
         audit.register()
+        # The signed-in person on each entry a request writes (cases/middleware.py).
+        from auditlog.models import LogEntry
+        from django.db.models.signals import pre_save
+
+        from cases.middleware import name_audit_actor
+
+        pre_save.connect(name_audit_actor, sender=LogEntry, dispatch_uid="cases.audit_actor")
         # The 12-hour limit counts from signing in (cases/sessions.py).
         user_logged_in.connect(sessions.stamp_sign_in, dispatch_uid="cases.stamp_sign_in")
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models, router
+from django.db.models.lookups import Exact
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -145,10 +146,37 @@ def record_case_import(case: Case, user: AnyUser) -> LogEntry:
     )
 
 
+class _CaseIdSQLite(models.Func):
+    """An entry's case id on SQLite, spelled exactly as its index is (migration 0008).
+
+    SQLite uses an index on an expression only for the very same expression, and Django
+    passes the JSON path of ``additional_data__case_id`` as a parameter, which never
+    matches. PostgreSQL's planner sees Django's SQL with the path in it (migration 0002).
+    """
+
+    output_field = models.TextField()
+
+    def __init__(self) -> None:
+        super().__init__(models.F("additional_data"))
+
+    def as_sql(  # type: ignore[override]  # Func.as_sql takes templates we do not use
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list]:
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"json_extract({column}, '$.case_id')", list(params)
+
+
+def of_case(case_id: object) -> models.Q:
+    """The condition "this entry belongs to that case", in the form its index serves."""
+    if connections[router.db_for_read(LogEntry)].vendor == "sqlite":
+        return models.Q(Exact(_CaseIdSQLite(), str(case_id)))
+    return models.Q(additional_data__case_id=str(case_id))
+
+
 def for_case(case: Case) -> models.QuerySet[LogEntry]:
     """A case's trail, newest first, with what the feed needs in one query."""
     return (
-        LogEntry.objects.filter(additional_data__case_id=str(case.pk))
+        LogEntry.objects.filter(of_case(case.pk))
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")
     )
@@ -158,8 +186,8 @@ def was_removed(case: Case, model: type[models.Model], pk: int) -> bool:
     """Did someone remove this item from this case? The trail knows, without leaking ids
     of other cases (an id never seen in this case is simply not found)."""
     return LogEntry.objects.filter(
+        of_case(case.pk),
         content_type=ContentType.objects.get_for_model(model),
         object_pk=str(pk),
         action=LogEntry.Action.DELETE,
-        additional_data__case_id=str(case.pk),
     ).exists()

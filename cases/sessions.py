@@ -29,7 +29,9 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, logout
+from django.contrib.sessions.backends.db import SessionStore as DBSessionStore
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
@@ -219,6 +221,47 @@ def session_timeout(request: HttpRequest) -> dict[str, Any]:
         "session_limits": SimpleLazyObject(_limits),
         "session_timeout": SimpleLazyObject(lambda: _warning_context(request)),
     }
+
+
+# The store ----------------------------------------------------------------------------
+
+
+RENAMED_BACKENDS = {
+    "django.contrib.auth.backends.ModelBackend": "cases.auth.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend": "cases.auth.AuthenticationBackend",
+}
+
+
+class SessionStore(DBSessionStore):
+    """Django's database sessions, read with one plain query.
+
+    Every request reads its session, so the ORM's work of building the query (more
+    than the query itself on a small page) is done once here, as SQL. The same row is
+    read: an unknown or expired key finds nothing and starts an empty session.
+    """
+
+    def load(self) -> dict[str, Any]:
+        data = super().load()
+        # Sessions from before cases/auth.py name the backends it replaced: same people.
+        if (backend := data.get(BACKEND_SESSION_KEY)) in RENAMED_BACKENDS:
+            data[BACKEND_SESSION_KEY] = RENAMED_BACKENDS[backend]
+        return data
+
+    def _get_session_from_db(self) -> Any:
+        model = self.model
+        connection = connections[router.db_for_read(model)]
+        quote = connection.ops.quote_name
+        # Names from the model, quoted; the values are parameters.
+        table = quote(model._meta.db_table)
+        sql = f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
+        expired_before = connection.ops.adapt_datetimefield_value(dt.datetime.now(tz=dt.UTC))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.session_key, expired_before])
+            row = cursor.fetchone()
+        if row is None:
+            self._session_key = None
+            return None
+        return model(session_key=self.session_key or "", session_data=row[0])
 
 
 # Signed-in devices -------------------------------------------------------------------

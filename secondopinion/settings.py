@@ -85,10 +85,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's and auditlog's middleware, doing the same work for less.
+    "cases.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "cases.middleware.AuditActorMiddleware",
     "cases.middleware.NoStoreMiddleware",
     "cases.middleware.SecurityLogMiddleware",
 ]
@@ -118,6 +119,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one person saves; IMMEDIATE transactions take the
     # write lock up front, so a patient and a caregiver saving at once queue behind the
     # busy timeout instead of failing with "database is locked".
+    # These run once, when a connection opens: connections are kept (below), so a
+    # request pays for neither the open nor the PRAGMAs.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -125,9 +128,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Each worker (thread) keeps its connection between requests, SQLite's as PostgreSQL's:
+# opening one, with its PRAGMAs or its TLS and sign-in, cost as much as a simple page.
+# Health checks drop a connection the server closed before a request uses it.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -167,9 +172,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's and allauth's backends, loading the signed-in person with one plain query on
+# every request (cases/auth.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "cases.auth.ModelBackend",
+    "cases.auth.AuthenticationBackend",
 ]
 
 # django-allauth: email is the login, confirmed before the first sign-in; two-factor
@@ -353,6 +360,8 @@ if SESSION_IDLE_TIMEOUT < 60 or SESSION_ABSOLUTE_TIMEOUT < SESSION_IDLE_TIMEOUT:
         "at least as long as SESSION_IDLE_TIMEOUT."
     )
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 120
+# Django's database sessions, read with one plain query (cases/sessions.py).
+SESSION_ENGINE = "cases.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")

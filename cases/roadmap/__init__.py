@@ -142,7 +142,9 @@ def prefetch(cases: Iterable[Case]) -> None:
 
 def for_case(case: Case, today: dt.date | None = None) -> Roadmap:
     """The roadmap of a case's current opinion: the case page and the dashboard both ask here."""
-    prefetch([case])
+    if "opinions" not in getattr(case, "_prefetched_objects_cache", {}):
+        # (Walking the lookups again on cases the dashboard fetched is not free.)
+        prefetch([case])
     opinion = case.current_opinion()
     return roadmap(
         case,

@@ -27,6 +27,7 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from cases import audit
 from cases.models import (
     Case,
     FollowUpAction,
@@ -78,7 +79,7 @@ def _chunks(items: list[str]) -> Iterable[list[str]]:
 def _forget_trail(case_id: str, keys: dict[type[models.Model], list[str]]) -> None:
     """Every trail entry about the case: by its case id, and by the objects themselves in
     case an entry was written without one. The admin's own change log too."""
-    LogEntry.objects.filter(additional_data__case_id=case_id).delete()
+    LogEntry.objects.filter(audit.of_case(case_id)).delete()
     for model, pks in keys.items():
         content_type = ContentType.objects.get_for_model(model)
         for chunk in _chunks(pks):

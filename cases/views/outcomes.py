@@ -48,7 +48,9 @@ Link = tuple[str, str]  # (words, URL)
 
 def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
     """The case page's outcome panel: where the current opinion stands and what comes next."""
-    earlier = list(case.opinions.filter(number__lt=opinion.number).order_by("number"))
+    # From the opinions the roadmap already fetched (a case has a handful): no query.
+    opinions = case.opinions.all()
+    earlier = sorted((o for o in opinions if o.number < opinion.number), key=lambda o: o.number)
     primary, links = _panel_links(request, case, opinion, earlier)
     return {
         "outcome_panel": {
