@@ -462,6 +462,15 @@ def main(argv: list[str] | None = None) -> int:
         app_port, hello_port = args.port, args.port + 1
         servers.append(_serve(env, "secondopinion.wsgi", app_port, tmp / "app.log"))
         servers.append(_serve(env, "hello_app:application", hello_port, tmp / "hello.log"))
+        # The task worker beside them, as in production: packets are made there, never
+        # in a page worker (cases/services/documents.py).
+        servers.append(
+            subprocess.Popen(
+                [PYTHON, "manage.py", "worker"],
+                cwd=ROOT, env=env, stdout=(tmp / "worker.log").open("w"),
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        )  # fmt: skip
         _wait_until_up(app_port, "/accounts/login/", servers[0])
         _wait_until_up(hello_port, "/", servers[1])
 
