@@ -52,6 +52,9 @@ def test_the_spanish_catalogue_has_no_untranslated_or_fuzzy_entry():
             assert all(entry.msgstr_plural.get(i) for i in (0, 1)), entry.msgid
 
 
+POSSESSIVES = {"%(name)s’s", "%(name)s's"}
+
+
 def test_the_catalogue_keeps_every_placeholder():
     """A translation that drops or renames %(name)s fails at render time, in Spanish only."""
     placeholder = re.compile(r"%\((\w+)\)s")
@@ -61,6 +64,9 @@ def test_the_catalogue_keeps_every_placeholder():
             # Spanish's singular may say "Su código" instead of "Sus 1 códigos".
             assert set(placeholder.findall(entry.msgstr_plural[1])) == wanted, entry.msgid
             assert set(placeholder.findall(entry.msgstr_plural[0])) <= wanted, entry.msgid
+        elif entry.msgid in POSSESSIVES:
+            # "Maria's" is "su" in Spanish: the name may go (Python's % with a dict lets it).
+            assert set(placeholder.findall(entry.msgstr)) <= wanted, entry.msgid
         else:
             assert set(placeholder.findall(entry.msgstr)) == wanted, entry.msgid
 
@@ -331,6 +337,36 @@ def test_reminders_are_written_in_each_recipients_language(owner, caregiver):
     assert "Dejar de recibir estos recordatorios" in by_person[owner.email]
     assert '<html lang="en">' in by_person[caregiver.email]
     assert "Stop these reminders now" in by_person[caregiver.email]
+
+
+@pytest.mark.django_db
+def test_a_spanish_reminder_says_whose_case_for_the_patient_and_for_a_caregiver(owner, caregiver):
+    """ "your" and "Maria's" are both "su" in Spanish: the email's closing lines choose
+    their sentence on whether the case is the reader's own, not on that word."""
+    case = make_case(owner, patient_name="Maria Lopez", relationship="self")
+    add_member(case, caregiver, Role.EDITOR)
+    appointment = timezone.make_aware(dt.datetime(2026, 3, 5, 10, 30))
+    Opinion.objects.filter(pk=case.current_opinion().pk).update(appointment_at=appointment)
+    AccountLanguage.remember(owner, "es")
+    AccountLanguage.remember(caregiver, "es")
+    send_reminders(today=dt.date(2026, 3, 2))
+    by_person = {m.to[0]: m for m in mail.outbox}
+
+    patients = by_person[owner.email]
+    assert patients.subject == "Segunda Opinión: Su cita es en 3 días"
+    assert "Recibe estos recordatorios sobre su caso en Segunda Opinión." in patients.body
+    assert ">Abrir su caso</a>" in patients.alternatives[0][0]
+
+    caregivers = by_person[caregiver.email]
+    assert caregivers.subject == "Segunda Opinión: Su cita es en 3 días"
+    assert (
+        "Recibe estos recordatorios como miembro del caso de Maria en Segunda Opinión."
+        in caregivers.body
+    )
+    assert ">Abrir el caso de Maria</a>" in caregivers.alternatives[0][0]
+    for message in (patients, caregivers):
+        assert "caso de su" not in message.body
+        assert "your" not in message.body.lower()
 
 
 # Dates, times and numbers -------------------------------------------------------------

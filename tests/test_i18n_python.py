@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from cases import activity, roadmap
 from cases.forms.case import CaseAboutForm, NewCaseForm
 from cases.item_lists import LISTS, heading
-from cases.models import Opinion, RecordItem, RecordRequest, Role
+from cases.models import AccountLanguage, Opinion, RecordItem, RecordRequest, Role
 from cases.models.case import Urgency
 from cases.services.letters import build_letter
 from cases.services.reminders import send_reminders
@@ -105,12 +105,14 @@ def test_a_plural_message_agrees_with_one_and_two(spanish, owner):
 
 @pytest.mark.django_db
 def test_a_reminder_subject_is_in_spanish(spanish, owner):
+    # A reminder is written in the recipient's saved language, not the one active now.
+    AccountLanguage.remember(owner, "es")
     case = make_case(owner, relationship="self")
     when = timezone.localtime() + dt.timedelta(days=3)
     Opinion.objects.filter(pk=case.current_opinion().pk).update(appointment_at=when)
     send_reminders(today=timezone.localdate())
     (message,) = mail.outbox
-    assert message.subject == "Second Opinion: Su cita es en 3 días"
+    assert message.subject == "Segunda Opinión: Su cita es en 3 días"
     assert "Lleve una libreta y un bolígrafo, o a alguien que tome notas." in message.body
 
 
@@ -232,6 +234,9 @@ def _unmarked(tree: ast.AST) -> list[tuple[int, str]]:
 NOT_FOR_PEOPLE = {
     # The audit trail's stored object name for an event; the feed words it from the event.
     ("cases/audit.py", "label="),
+    # Each language is named in itself ("Español"), so a person finds theirs whatever
+    # language the page is in: these names are never translated.
+    ("cases/models/preferences.py", "choice label"),
 }
 
 

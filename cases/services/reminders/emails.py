@@ -353,7 +353,10 @@ def compose(recipient: Recipient, dues: Iterable[Due]) -> EmailMultiAlternatives
     context = {
         "subject": subject,
         "greeting": recipient.greeting,
-        "whose": whose,
+        # The templates choose their sentence on this flag, not on the words of ``whose``:
+        # "your" is "su" in Spanish, and so is a caregiver's "Maria's".
+        "own_case": recipient.own_case,
+        "patient": first_name(recipient.patient),
         "items": items,
         "case_url": _url("case_detail", recipient.case_id),
         "settings_url": _url("case_reminders", recipient.case_id),
