@@ -266,7 +266,15 @@ def test_the_preview_shows_the_packet_in_its_language(owner_client, case):
     case.save()
     page = owner_client.get(reverse("packet_preview", args=[case.pk]), **ENGLISH)
     assert page.status_code == 200
-    assert _html_lang(page) == "es"
+    # The page is the reader's (English); only the packet inside it is Spanish.
+    assert _html_lang(page) == "en"
+    html = page.content.decode()
+    chrome, packet = html.split('<div class="packet-preview"', 1)
+    assert "<h1>Appointment packet</h1>" in chrome
+    assert "Paper size" in chrome and "Sign out" in chrome
+    assert packet.startswith(' aria-label="Preview of the packet" role="region" lang="es">')
+    assert "Medicamentos" in packet and "Preguntas" in packet
+    assert "Medications" not in packet
 
 
 @pytest.mark.django_db
