@@ -139,8 +139,6 @@ def _authority_item(due: Due, recipient: Recipient, first: str) -> Item:
     days = due.facts["days"]
     own = due.facts["holder_id"] == recipient.user_id
     holder = _("you") if own else due.facts["holder"]
-    # xgettext:no-python-format
-    whose = _("Your") if own else _("%(name)s's") % {"name": due.facts["holder"]}
     if days > 0:
         headline = _("Renew the authority on file to act for %(name)s") % {"name": first}
         status = _("ends %(when)s, on %(day)s") % {"when": _in_days(days), "day": _date(due.due_on)}
@@ -153,9 +151,15 @@ def _authority_item(due: Due, recipient: Recipient, first: str) -> Item:
     return Item(
         headline,
         [
-            _("%(whose)s authority on file (%(authority)s) %(status)s.")
+            # Two sentences, not a possessive word: Spanish says "su autorización" for one
+            # and "la autorización de Ana" for the other.
+            (
+                _("Your authority on file (%(authority)s) %(status)s.")
+                if own
+                else _("%(name)s's authority on file (%(authority)s) %(status)s.")
+            )
             % {
-                "whose": whose,
+                "name": due.facts["holder"],
                 "authority": _lower_first(str(due.facts["authority"])),
                 "status": status,
             },
