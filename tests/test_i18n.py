@@ -56,10 +56,18 @@ POSSESSIVES = {"%(name)s’s", "%(name)s's"}
 
 
 def test_the_catalogue_keeps_every_placeholder():
-    """A translation that drops or renames %(name)s fails at render time, in Spanish only."""
-    placeholder = re.compile(r"%\((\w+)\)s")
+    """A translation that drops or renames %(name)s or %(count)d fails at render time, in
+    Spanish only; one that drops an HTML tag loses a link or emphasis."""
+    placeholder = re.compile(r"%\((\w+)\)[sd]")
+    tag = re.compile(r"<[^>]+>")
     for entry in polib.pofile(str(CATALOGUE)):
-        wanted = set(placeholder.findall(entry.msgid))
+        wanted = set(placeholder.findall(entry.msgid_plural or entry.msgid))
+        for english, spanish in (
+            [(entry.msgid_plural, entry.msgstr_plural[1])]
+            if entry.msgid_plural
+            else [(entry.msgid, entry.msgstr)]
+        ):
+            assert sorted(tag.findall(spanish)) == sorted(tag.findall(english)), entry.msgid
         if entry.msgid_plural:
             # Spanish's singular may say "Su código" instead of "Sus 1 códigos".
             assert set(placeholder.findall(entry.msgstr_plural[1])) == wanted, entry.msgid
