@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
@@ -383,6 +384,76 @@ def test_a_spanish_reminder_says_whose_case_for_the_patient_and_for_a_caregiver(
     for message in (patients, caregivers):
         assert "caso de su" not in message.body
         assert "your" not in message.body.lower()
+
+
+# Every page, all in Spanish ----------------------------------------------------------
+
+# Text typed in English that happens to be a catalogue string too: a record the demo
+# names, and the question tests/test_access_policy.py adds to reach a question's pages.
+DEMO_DATA = {"Medication list", "How urgent is it?"}
+
+
+class _Words(HTMLParser):
+    """Each text node and each attribute a person reads, outside the packet preview's packet
+    (in the case's own language)."""
+
+    READ = {"aria-label", "title", "alt", "placeholder", "value"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self.skip = 0  # depth inside script, style or a lang="en" container
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        values = dict(attrs)
+        if self.skip or tag in ("script", "style") or values.get("lang", "es")[:2] != "es":
+            self.skip += 1
+            return
+        self.words += [v.strip() for k, v in attrs if k in self.READ and k != "value" and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip and tag not in self.VOID:
+            self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip and data.strip():
+            self.words.append(" ".join(data.split()))
+
+
+@pytest.mark.django_db
+def test_no_spanish_page_shows_a_catalogue_string_in_english():
+    """Strings built in Python that escaped translation (a gettext run at import time, a
+    label stored in English) show up here as a whole text node in English."""
+    from tests.pages import html_pages, load_demo
+
+    english = {
+        " ".join(e.msgid.split())
+        for e in polib.pofile(str(CATALOGUE))
+        if e.msgstr and e.msgstr != e.msgid and "%(" not in e.msgid and len(e.msgid) > 3
+    } - DEMO_DATA
+    # The demo made in Spanish: its starter checklist and packets are Spanish too.
+    with translation.override("es"):
+        owner = load_demo()
+    pages = html_pages(owner, language="es-US,es;q=0.9")
+    assert len(pages) > 50
+    leaks, read = [], set()
+    for page, html in pages.items():
+        assert _html_lang_of(html) == "es", page.url
+        parser = _Words()
+        parser.feed(html)
+        read.update(parser.words)
+        leaks += [f"{page.name}: {w}" for w in parser.words if w in english]
+    # Not vacuous: the words are read, and the English they would leak is known.
+    assert {"Sus casos", "Cerrar sesión", "Guardar"} <= read
+    assert {"Your cases", "Sign out", "Save"} <= english
+    assert not leaks, "\n".join(sorted(set(leaks)))
+
+
+def _html_lang_of(html: str) -> str:
+    return re.search(r'<html lang="([^"]+)"', html).group(1)
 
 
 # Dates, times and numbers -------------------------------------------------------------
