@@ -255,11 +255,14 @@ def test_the_packet_language_overrides_the_members(owner_client, case):
     reader = _pdf(owner_client.get(url, **ENGLISH))
     assert reader.trailer["/Root"]["/Lang"] == "es-US"
     text = _pdf_text(reader)
-    # "Printed on" today, with Spanish month names (the packet's headings become Spanish
-    # with the packet templates' translation).
+    # "Printed on" today, with Spanish month names; Spanish headings, and the running
+    # header and page numbers (from the document, not the style sheet) in Spanish too.
     assert spanish_month in text
-    # TODO(lead, after estemplates merges): assert the packet's Spanish headings here,
-    # e.g. "Carpeta para la cita" / "La cita" / "Medicamentos" / "Preguntas".
+    for words in ("Carpeta para la cita", "Medicamentos", "Preguntas para el médico"):
+        assert words in text, words
+    assert f"{case.patient_name} – carpeta para la cita" in text
+    assert "Página 1 de" in text
+    assert "Page 1 of" not in text and "appointment packet" not in text
 
     case.packet_language = "en"
     case.save()
@@ -297,7 +300,9 @@ def test_request_letters_and_the_decision_summary_follow_the_packet_language(own
     opinion.records.update(source="Valley Lab")
     letter = start_letter(opinion, "Valley Lab")
     response = owner_client.get(reverse("letter_download", args=[case.pk, letter.pk]), **ENGLISH)
-    assert _pdf(response).trailer["/Root"]["/Lang"] == "es-US"
+    reader = _pdf(response)
+    assert reader.trailer["/Root"]["/Lang"] == "es-US"
+    assert "Página 1 de " in _pdf_text(reader)
 
     opinion.result = Result.CONFIRMATION
     opinion.decision = Decision.SWITCH
