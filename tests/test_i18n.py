@@ -378,6 +378,11 @@ def test_a_spanish_reminder_says_whose_case_for_the_patient_and_for_a_caregiver(
     assert patients.subject == "Segunda Opinión: Su cita es en 3 días"
     assert "Recibe estos recordatorios sobre su caso en Segunda Opinión." in patients.body
     assert ">Abrir su caso</a>" in patients.alternatives[0][0]
+    # What is still missing to bring, worked out by the job, in the reader's language.
+    assert "Es a las 10:30 a.m. del jueves 5 de marzo de 2026." in patients.body
+    assert "Todavía falta de “Qué llevar”: Historia clínica y resultados de pruebas" in (
+        patients.body
+    )
 
     caregivers = by_person[caregiver.email]
     assert caregivers.subject == "Segunda Opinión: Su cita es en 3 días"

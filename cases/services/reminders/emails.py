@@ -102,7 +102,7 @@ def _appointment_item(due: Due, whose: str) -> Item:
     if due.facts["missing"]:
         lines.append(
             _("Still missing from “What to bring”: %(missing)s.")
-            % {"missing": "; ".join(due.facts["missing"])}
+            % {"missing": "; ".join(_(label) for label in due.facts["missing"])}
         )
     else:
         lines.append(_("Everything on the “What to bring” list is ready."))
