@@ -83,7 +83,7 @@ def test_a_roadmap_step_title_and_summary_are_in_spanish(spanish, owner):
     step = roadmap.inform_step(case)
     assert step.title == "Informe a su médico de cabecera"
     assert step.status.label == "Sin empezar"
-    assert step.next == "Decida si se siente cómodo contándole a su médico de cabecera."
+    assert step.next == "Decida si le parece bien contárselo a su médico de cabecera."
 
 
 @pytest.mark.django_db
