@@ -38,7 +38,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 SIGNED_IN_AT = "signed_in_at"
 SEEN_AT = "seen_at"
@@ -191,9 +191,11 @@ class SessionTimeoutMiddleware:
 def in_words(seconds: int) -> str:
     """A duration as people say it: "30 minutes", "12 hours", "1 hour and 30 minutes"."""
     hours, minutes = divmod(max(60, seconds) // 60, 60)
-    units = ((hours, "hour"), (minutes, "minute"))
-    parts = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in units if n]
-    return " and ".join(parts)
+    hours_text = ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    minutes_text = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    if hours and minutes:
+        return _("%(hours)s and %(minutes)s") % {"hours": hours_text, "minutes": minutes_text}
+    return hours_text if hours else minutes_text
 
 
 def _warning_context(request: HttpRequest) -> dict[str, Any]:

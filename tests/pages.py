@@ -130,7 +130,7 @@ def candidate_pages(owner) -> list[Page]:
     return pages
 
 
-def html_pages(owner) -> dict[Page, str]:
+def html_pages(owner, language: str = "en-US") -> dict[Page, str]:
     """The pages that answer a GET with an HTML document, and that document."""
     signed_in, signed_out = Client(), Client()
     signed_in.force_login(owner)
@@ -141,14 +141,14 @@ def html_pages(owner) -> dict[Page, str]:
     request_log.setLevel(logging.ERROR)
     try:
         for page in candidate_pages(owner):
-            _fetch(page, signed_out if page.anonymous else signed_in, found)
+            _fetch(page, signed_out if page.anonymous else signed_in, found, language)
     finally:
         request_log.setLevel(level)
     return found
 
 
-def _fetch(page: Page, client: Client, found: dict[Page, str]) -> None:
-    response = client.get(page.url, headers={"accept-language": "en-US"})
+def _fetch(page: Page, client: Client, found: dict[Page, str], language: str) -> None:
+    response = client.get(page.url, headers={"accept-language": language})
     if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
         found[page] = response.content.decode()
     else:

@@ -83,7 +83,7 @@ def test_a_roadmap_step_title_and_summary_are_in_spanish(spanish, owner):
     step = roadmap.inform_step(case)
     assert step.title == "Informe a su médico de cabecera"
     assert step.status.label == "Sin empezar"
-    assert step.next == "Decida si se siente cómodo contándole a su médico de cabecera."
+    assert step.next == "Decida si le parece bien contárselo a su médico de cabecera."
 
 
 @pytest.mark.django_db
@@ -105,13 +105,15 @@ def test_a_plural_message_agrees_with_one_and_two(spanish, owner):
 
 @pytest.mark.django_db
 def test_a_reminder_subject_is_in_spanish(spanish, owner):
+    # A reminder is written in the recipient's saved language, not the one active now.
+    AccountLanguage.remember(owner, "es")
     case = make_case(owner, relationship="self")
     AccountLanguage.remember(owner, "es")  # each email goes in its reader's language
     when = timezone.localtime() + dt.timedelta(days=3)
     Opinion.objects.filter(pk=case.current_opinion().pk).update(appointment_at=when)
     send_reminders(today=timezone.localdate())
     (message,) = mail.outbox
-    assert message.subject == "Second Opinion: Su cita es en 3 días"
+    assert message.subject == "Segunda Opinión: Su cita es en 3 días"
     assert "Lleve una libreta y un bolígrafo, o a alguien que tome notas." in message.body
 
 
@@ -233,7 +235,8 @@ def _unmarked(tree: ast.AST) -> list[tuple[int, str]]:
 NOT_FOR_PEOPLE = {
     # The audit trail's stored object name for an event; the feed words it from the event.
     ("cases/audit.py", "label="),
-    # Each language named in itself, so that a person finds theirs whatever is showing.
+    # Each language is named in itself ("Español"), so a person finds theirs whatever
+    # language the page is in: these names are never translated.
     ("cases/models/preferences.py", "choice label"),
 }
 

@@ -135,6 +135,30 @@ class TestRoundTrip:
         assert upload(stranger_client, again).status_code == 302
         assert Case.objects.count() == 2
 
+    def test_the_packet_language_travels_with_the_case(
+        self, owner, owner_client, stranger_client, settings
+    ):
+        case = make_case(owner, packet_language="es")
+        data = exported(owner_client, case)
+        assert case_json(data)["case"]["packet_language"] == "es"
+        # An English reader imports it: the packet stays in Spanish for the specialist.
+        stranger_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        upload(stranger_client, data)
+        assert Case.objects.exclude(pk=case.pk).get().packet_language == "es"
+
+    def test_an_export_from_before_the_packet_language_imports_in_the_importers(
+        self, owner, stranger_client, settings
+    ):
+        document = json.loads(
+            portable.to_json(portable.case_document(make_case(owner), exported_by=owner))
+        )
+        del document["case"]["packet_language"]
+        stranger_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+        response = upload(stranger_client, zip_bytes({"case.json": json.dumps(document)}))
+        assert response.status_code == 302
+        copy = Case.objects.get(memberships__user__email="charlie@example.org")
+        assert copy.packet_language == "es"
+
     def test_the_page_is_reached_from_the_dashboard_and_asks_for_a_zip(self, owner_client):
         assert URL in owner_client.get(reverse("dashboard")).content.decode()
         page = owner_client.get(URL).content.decode()

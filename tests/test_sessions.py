@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from cases import sessions
 from cases.sessions import SEEN_AT, SIGNED_IN_AT
@@ -238,6 +239,9 @@ class TestWarningSupport:
         assert sessions.in_words(43200) == "12 hours"
         assert sessions.in_words(5400) == "1 hour and 30 minutes"
         assert sessions.in_words(60) == "1 minute"
+        with translation.override("es"):
+            assert sessions.in_words(43200) == "12 horas"
+            assert sessions.in_words(5400) == "1 hora y 30 minutos"
 
 
 class TestSignedInDevices:

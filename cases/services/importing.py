@@ -66,12 +66,22 @@ def _one_letter_per_place(letters: list[RecordRequest]) -> list[RecordRequest]:
 M = TypeVar("M", bound=models.Model)
 
 
-def _build(part: portable.Part[M], data: dict[str, Any], *, where: str, **links: Any) -> M:
+def _build(
+    part: portable.Part[M],
+    data: dict[str, Any],
+    *,
+    where: str,
+    defaults: dict[str, Any] | None = None,
+    **links: Any,
+) -> M:
+    """``defaults`` fill the part's optional fields an older export does not carry."""
     skip = {"id", "created_at", "updated_at"}
     values = {
-        f.name: portable.load_value(f, data[f.name]) for f in part.fields if f.name not in skip
+        f.name: portable.load_value(f, data[f.name])
+        for f in part.fields
+        if f.name not in skip and (f.name in data or f.name not in part.optional)
     }
-    obj = part.model(**values, **links)
+    obj = part.model(**{**(defaults or {}), **values}, **links)
     try:
         # The model's own rules (lengths, choices, required values) on top of the schema.
         obj.clean_fields(exclude=[f.name for f in part.model._meta.fields if f.is_relation])
@@ -89,7 +99,7 @@ def _create_case(document: dict[str, Any], user: User, files: dict[str, IO[bytes
         document["case"],
         where=_("the case"),
         created_by=user,
-        packet_language=language_of(translation.get_language()),
+        defaults={"packet_language": language_of(translation.get_language())},
     )
     medications = [
         _build(portable.MEDICATION, m, where=_("the medications")) for m in document["medications"]

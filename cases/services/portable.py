@@ -55,6 +55,9 @@ class Part(Generic[M]):
     model: type[M]
     # Fields that are not data of the case: keys, links to other rows, secrets.
     skip: frozenset[str] = frozenset()
+    # Fields added after version 1 was published: exported, but an older file may lack
+    # them, and the importer then supplies the value (cases/services/importing.py).
+    optional: frozenset[str] = frozenset()
 
     @property
     def fields(self) -> list[models.Field]:
@@ -66,9 +69,9 @@ class Part(Generic[M]):
         ]
 
 
-# The packet's language is a choice for this server's screens; an import starts in the
-# importer's language (cases/services/importing.py).
-CASE = Part(Case, skip=frozenset({"packet_language"}))
+# The packet's language travels with the case; an export made before it did imports in
+# the importer's language.
+CASE = Part(Case, optional=frozenset({"packet_language"}))
 OPINION = Part(Opinion)
 MEDICATION = Part(Medication)
 RECORD = Part(RecordItem)

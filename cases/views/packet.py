@@ -61,11 +61,21 @@ def _paper(request: HttpRequest) -> Paper:
 @require_safe
 def packet_preview(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id, Need.VIEW)
-    # The preview shows the packet as it will print, in the packet's language.
+    # The packet as it will print, in the packet's language; the page around it (header,
+    # buttons, paper size) in the reader's.
     with in_packet_language(case):
         packet = build_packet(case, request.user, paper=_paper(request))
-        context = {"case": case, "packet": packet, "paper_sizes": PAPER_SIZES.items()}
-        return render(request, "cases/packet/preview.html", context)
+        content = render_to_string(
+            "cases/packet/_content.html", {"packet": packet, "for_print": False}, request=request
+        )
+    context = {
+        "case": case,
+        "packet": packet,
+        "packet_content": content,
+        "packet_lang": packet_language(case),
+        "paper_sizes": PAPER_SIZES.items(),
+    }
+    return render(request, "cases/packet/preview.html", context)
 
 
 @require_safe

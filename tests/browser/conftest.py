@@ -118,9 +118,10 @@ def login(page, axe_check):
     def do(email: str, password: str) -> None:
         page.goto("/accounts/login/")
         axe_check()
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        # By id, not label: the same in every language the browser may ask for.
+        page.locator("#id_login").fill(email)
+        page.locator("#id_password").fill(password)
+        page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state("load")
 
     return do

@@ -1,15 +1,10 @@
-"""A browser that asks for Spanish: sign up, a case, the four steps, a Spanish packet, and
-the language switch, with and without JavaScript; axe-core on every page.
+"""A Spanish-speaking reader's journey in a browser that asks for Spanish: sign up, a case,
+a save on each of the four steps, the Spanish packet; and the language switch, with and
+without JavaScript. axe-core on every page.
 
-The pages under templates/cases/ are driven by stable selectors (URLs, names, ids) so
-this journey reads the same before and after their Spanish strings land. Spanish text is
-asserted where this branch provides it: the layout, the account pages, the emails, the
-packet panel and the PDF's language and dates.
-
-TODO(lead, after estemplates and espython merge): add Spanish assertions for the case
-pages: the dashboard's h1 ("Sus casos"), the new case button ("Crear caso"), the step
-headings ("Paso 1", ...), the flash "... guardado", the case page's step statuses, and
-the packet PDF's headings (e.g. "Carpeta para la cita", "Medicamentos", "Preguntas").
+The journey is driven the way she would drive it, by the Spanish names of links, fields
+and buttons, and it asserts the Spanish she reads: headings, buttons, the saved messages,
+the case page's step statuses, and the packet PDF's headings (read with pypdf).
 """
 
 from __future__ import annotations
@@ -50,6 +45,16 @@ def _submit(page: Page, form: str = "main form") -> None:
     page.wait_for_load_state("load")
 
 
+def _click(page: Page, role: str, name: str | re.Pattern[str]) -> None:
+    page.locator("main").get_by_role(role, name=name).first.click()  # type: ignore[arg-type]
+    page.wait_for_load_state("load")
+
+
+def _saved(page: Page, message: str) -> None:
+    """The flash after a page load, or (a save in place with htmx) the live region's."""
+    expect(page.locator("main .notice, #announcer").filter(has_text=message)).to_have_count(1)
+
+
 def test_a_spanish_reader_signs_up_walks_the_steps_and_prints_a_spanish_packet(
     page: Page, axe_check, live_server
 ):
@@ -64,10 +69,10 @@ def test_a_spanish_reader_signs_up_walks_the_steps_and_prints_a_spanish_packet(
     _in_spanish(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Registrarse")
     axe_check("sign up")
-    page.locator("#id_email").fill(EMAIL)
-    page.locator("#id_password1").fill(PASSPHRASE)
-    page.locator("#id_password2").fill(PASSPHRASE)
-    _submit(page)
+    page.get_by_label("Correo electrónico").fill(EMAIL)
+    page.get_by_label("Contraseña", exact=True).fill(PASSPHRASE)
+    page.get_by_label("Contraseña (de nuevo)").fill(PASSPHRASE)
+    _click(page, "button", "Registrarse")
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirme su correo electrónico")
     axe_check("check your email")
 
@@ -84,85 +89,132 @@ def test_a_spanish_reader_signs_up_walks_the_steps_and_prints_a_spanish_packet(
     page.wait_for_load_state("load")
     expect(page).to_have_url("/")
     _in_spanish(page)
-    expect(page.locator(".site-header")).to_contain_text("Sus casos")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sus casos")
+    expect(page.locator("main")).to_contain_text("Todavía no tiene ningún caso.")
     axe_check("dashboard")
     assert AccountLanguage.objects.get(user__email=EMAIL).language == "es"
 
     # A new case, for herself.
-    page.locator(f'main a[href="{reverse("case_create")}"]').first.click()
+    _click(page, "link", "Empezar un caso nuevo")
     _in_spanish(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Empezar un caso nuevo")
     axe_check("new case")
-    page.locator("#id_patient_name").fill("Rosa Martínez")
-    page.locator('input[name="relationship"][value="self"]').check()
-    page.locator("#id_condition").fill("Cáncer de mama en etapa temprana")
-    _submit(page)
+    page.get_by_label("Nombre completo del paciente").fill("Rosa Martínez")
+    page.get_by_label("Para mí").check()
+    page.get_by_label("Diagnóstico o enfermedad").fill("Cáncer de mama en etapa temprana")
+    _click(page, "button", "Crear el caso")
     case = Case.objects.get(patient_name="Rosa Martínez")
     expect(page).to_have_url(reverse("case_detail", args=[case.pk]))
     _in_spanish(page)
+    _saved(page, "Caso creado para Rosa Martínez.")
+    steps = page.locator("main .task-list")
+    expect(steps).to_contain_text("1. Informe a su médico de cabecera")
+    expect(steps).to_contain_text("4. Programe la cita")
+    expect(steps).to_contain_text("Sin empezar")
     axe_check("case page")
     # The packet starts in the language she reads, and says so on the case page.
     assert case.packet_language == "es"
     expect(page.locator("#packet-language-es")).to_be_checked()
     expect(page.locator("#packet-panel-heading")).to_have_text("Carpeta para la cita")
+    case_page = reverse("case_detail", args=[case.pk])
 
-    def visit(name: str, check: str) -> None:
+    def step(number: int, heading: str) -> None:
+        page.goto(case_page)
+        _click(page, "link", re.compile(rf"^{number}\. "))
+        _in_spanish(page)
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Paso {number}: {heading}")
+        axe_check(f"step {number}")
+
+    def form(name: str, heading: str) -> None:
         page.goto(reverse(name, args=[case.pk]))
         _in_spanish(page)
-        axe_check(check)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        axe_check(f"{name} form")
 
     # Step 1: she prefers not to tell her primary provider.
-    visit("step_inform", "step 1")
-    visit("inform_choice", "step 1 form")
-    page.locator('input[name="inform_choice"][value="prefer_not"]').check()
-    _submit(page)
+    step(1, "Informe a su médico de cabecera")
+    form("inform_choice", "Contarle")
+    page.get_by_label("Prefiero no contarle").check()
+    _click(page, "button", "Guardar")
     _in_spanish(page)
+    _saved(page, "Cambios guardados en «Contarle».")
     axe_check("step 1 saved")
     case.refresh_from_db()
     assert case.inform_choice == "prefer_not"
 
     # Step 2: her insurance policy.
-    visit("step_insurance", "step 2")
-    visit("insurance_policy", "step 2 form")
-    page.locator('input[name="insurer"]').fill("Salud del Valle")
-    page.locator('input[name="member_id"]').fill("SV-55012345")
-    _submit(page)
+    step(2, "Revise el seguro y la remisión")
+    form("insurance_policy", "Su póliza de seguro")
+    page.get_by_label("Aseguradora").fill("Salud del Valle")
+    page.get_by_label("Número de afiliado").fill("SV-55012345")
+    _click(page, "button", "Guardar")
+    _saved(page, "Cambios guardados en «Su póliza de seguro».")
     axe_check("step 2 saved")
     case.refresh_from_db()
     assert case.insurer == "Salud del Valle"
 
-    # Step 3: the records checklist.
-    visit("records", "step 3")
+    # Step 3: the first record on the checklist is asked for.
+    step(3, "Pida su historia clínica")
+    record = "Informe de diagnóstico o de patología"
+    page.get_by_label(f"Estado de «{record}»").select_option(label="Solicitado")
+    _click(page, "button", f"Actualizar el estado de «{record}»")
+    _in_spanish(page)
+    _saved(page, f"«{record}» marcado como solicitado")
+    axe_check("step 3 saved")
+    assert case.current_opinion().records.get(name=record).status == "requested"
 
     # Step 4: the appointment, a week from today at 10:30 in the morning.
     day = timezone.localdate() + dt.timedelta(days=7)
-    visit("step_appointment", "step 4")
-    visit("appointment_details", "step 4 form")
-    page.locator('input[name="appointment_at"]').fill(f"{day.isoformat()}T10:30")
-    page.locator('input[name="appointment_mode"][value="in_person"]').check()
-    _submit(page)
+    step(4, "Programe la cita")
+    form("appointment_details", "La cita")
+    page.get_by_label("Fecha y hora").fill(f"{day.isoformat()}T10:30")
+    page.get_by_label("En persona").check()
+    _click(page, "button", "Guardar")
     _in_spanish(page)
+    _saved(page, "Cambios guardados en «La cita».")
     axe_check("step 4 saved")
     with translation.override("es"):
         spanish_day = formats.date_format(day, r"j \d\e F \d\e Y")
     # Times and dates in Spanish, from cases.display.
     expect(page.locator("main")).to_contain_text(f"{spanish_day} a las 10:30 a.m.")
 
+    # The case page: each step's status, in Spanish.
+    page.goto(case_page)
+    _in_spanish(page)
+    for status in ("Omitido por decisión propia", "En curso", "Hecho"):
+        expect(steps).to_contain_text(status)
+    expect(steps).not_to_contain_text("Sin empezar")
+    axe_check("case page after the four steps")
+
     # The packet: previewed, then downloaded as a Spanish PDF.
-    visit("packet_preview", "packet preview")
-    visit("case_detail", "case page before the download")
+    _click(page, "link", "Ver la carpeta")
+    _in_spanish(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Carpeta para la cita")
+    expect(page.locator(".packet-preview")).to_have_attribute("lang", "es")
+    axe_check("packet preview")
+    page.goto(case_page)
     with page.expect_download() as download:
-        page.locator(f'a[href^="{reverse("packet_download", args=[case.pk])}"]').first.click()
+        page.get_by_role("link", name="Descargar la carpeta (PDF)").click()
     pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert pdf.trailer["/Root"]["/Lang"] == "es"
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pdf.pages))
     assert "Rosa Martínez" in text
     assert spanish_day in text
+    for heading in (
+        "Carpeta para la cita",
+        "Resumen para el especialista",
+        "Medicamentos",
+        "Seguro y remisión",
+        "Preguntas para el médico",
+    ):
+        assert heading in text, heading
+    assert "Medications" not in text and "Questions for the doctor" not in text
 
     # The switch (JavaScript on here): back to English, remembered for the account.
     page.locator("#language-switch").select_option("en")
     page.get_by_role("button", name="Cambiar idioma").click()
     page.wait_for_load_state("load")
-    expect(page).to_have_url(reverse("case_detail", args=[case.pk]))
+    expect(page).to_have_url(case_page)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("button", name="Change language")).to_be_visible()
     axe_check("case page in English")

@@ -102,7 +102,7 @@ def _appointment_item(due: Due, whose: str) -> Item:
     if due.facts["missing"]:
         lines.append(
             _("Still missing from “What to bring”: %(missing)s.")
-            % {"missing": "; ".join(due.facts["missing"])}
+            % {"missing": "; ".join(_(label) for label in due.facts["missing"])}
         )
     else:
         lines.append(_("Everything on the “What to bring” list is ready."))
@@ -139,8 +139,6 @@ def _authority_item(due: Due, recipient: Recipient, first: str) -> Item:
     days = due.facts["days"]
     own = due.facts["holder_id"] == recipient.user_id
     holder = _("you") if own else due.facts["holder"]
-    # xgettext:no-python-format
-    whose = _("Your") if own else _("%(name)s's") % {"name": due.facts["holder"]}
     if days > 0:
         headline = _("Renew the authority on file to act for %(name)s") % {"name": first}
         status = _("ends %(when)s, on %(day)s") % {"when": _in_days(days), "day": _date(due.due_on)}
@@ -153,9 +151,15 @@ def _authority_item(due: Due, recipient: Recipient, first: str) -> Item:
     return Item(
         headline,
         [
-            _("%(whose)s authority on file (%(authority)s) %(status)s.")
+            # Two sentences, not a possessive word: Spanish says "su autorización" for one
+            # and "la autorización de Ana" for the other.
+            (
+                _("Your authority on file (%(authority)s) %(status)s.")
+                if own
+                else _("%(name)s's authority on file (%(authority)s) %(status)s.")
+            )
             % {
-                "whose": whose,
+                "name": due.facts["holder"],
                 "authority": _lower_first(str(due.facts["authority"])),
                 "status": status,
             },
@@ -353,7 +357,10 @@ def compose(recipient: Recipient, dues: Iterable[Due]) -> EmailMultiAlternatives
     context = {
         "subject": subject,
         "greeting": recipient.greeting,
-        "whose": whose,
+        # The templates choose their sentence on this flag, not on the words of ``whose``:
+        # "your" is "su" in Spanish, and so is a caregiver's "Maria's".
+        "own_case": recipient.own_case,
+        "patient": first_name(recipient.patient),
         "items": items,
         "case_url": _url("case_detail", recipient.case_id),
         "settings_url": _url("case_reminders", recipient.case_id),

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import (
     AuthorityKind,
@@ -152,13 +152,16 @@ def _missing_to_bring(opinions: models.QuerySet[Opinion]) -> dict[int, list[str]
         .values_list("opinion_id", "n")
     )
     missing = {}
-    for opinion_id, case_id in opinions.values_list("pk", "case_id"):
-        items = what_to_bring(
-            records[opinion_id],
-            range(medications.get(case_id, 0)),
-            range(questions.get(opinion_id, 0)),
-        )
-        missing[opinion_id] = [item.label for item in items if item.ready is False]
+    # The labels as written in the code (translation off): each email translates them into
+    # its reader's language (cases/services/reminders/emails.py).
+    with translation.override(None):
+        for opinion_id, case_id in opinions.values_list("pk", "case_id"):
+            items = what_to_bring(
+                records[opinion_id],
+                range(medications.get(case_id, 0)),
+                range(questions.get(opinion_id, 0)),
+            )
+            missing[opinion_id] = [item.label for item in items if item.ready is False]
     return missing
 
 
