@@ -253,7 +253,7 @@ def test_the_packet_language_overrides_the_members(owner_client, case):
     with translation.override("es"):
         spanish_month = formats.date_format(today, "F")
     reader = _pdf(owner_client.get(url, **ENGLISH))
-    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert reader.trailer["/Root"]["/Lang"] == "es-US"
     text = _pdf_text(reader)
     # "Printed on" today, with Spanish month names; Spanish headings, and the running
     # header and page numbers (from the document, not the style sheet) in Spanish too.

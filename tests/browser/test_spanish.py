@@ -154,7 +154,7 @@ def test_a_spanish_reader_signs_up_walks_the_steps_and_prints_a_spanish_packet(
     assert case.insurer == "Salud del Valle"
 
     # Step 3: the first record on the checklist is asked for.
-    step(3, "Pida su historia clínica")
+    step(3, "Pida la historia clínica")
     record = "Informe de diagnóstico o de patología"
     page.get_by_label(f"Estado de «{record}»").select_option(label="Solicitado")
     _click(page, "button", f"Actualizar el estado de «{record}»")
@@ -196,7 +196,7 @@ def test_a_spanish_reader_signs_up_walks_the_steps_and_prints_a_spanish_packet(
     with page.expect_download() as download:
         page.get_by_role("link", name="Descargar la carpeta (PDF)").click()
     pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
-    assert pdf.trailer["/Root"]["/Lang"] == "es"
+    assert pdf.trailer["/Root"]["/Lang"] == "es-US"
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pdf.pages))
     assert "Rosa Martínez" in text
     assert spanish_day in text
