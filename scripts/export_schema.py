@@ -27,19 +27,7 @@ def bounded_schema() -> dict:
 
     schema = json.loads(portable.SCHEMA_PATH.read_text(encoding="utf-8"))
     properties, defs = schema["properties"], schema["$defs"]
-    nodes = {
-        portable.CASE: properties["case"],
-        portable.MEDICATION: properties["medications"]["items"],
-        portable.MEMBER: properties["members"]["items"],
-        portable.INVITATION: properties["invitations"]["items"],
-        portable.OPINION: defs["opinion"],
-        portable.RECORD: defs["record"],
-        portable.QUESTION: defs["question"],
-        portable.CALL: defs["call"],
-        portable.ACTION: defs["action"],
-        portable.LETTER: defs["letter"],
-    }
-    for part, node in nodes.items():
+    for part, node in portable.schema_nodes(schema).items():
         for field in part.fields:
             if getattr(field, "max_length", None) and not isinstance(field, models.UUIDField):
                 node["properties"][field.name]["maxLength"] = field.max_length

@@ -126,21 +126,7 @@ class TestCaseExport:
             assert exported == data_fields, model
 
     def test_the_schema_matches_the_models_lengths_and_choices(self):
-        schema = portable.schema()
-        defs = schema["$defs"]
-        where = {
-            portable.CASE: schema["properties"]["case"],
-            portable.MEDICATION: schema["properties"]["medications"]["items"],
-            portable.MEMBER: schema["properties"]["members"]["items"],
-            portable.INVITATION: schema["properties"]["invitations"]["items"],
-            portable.OPINION: defs["opinion"],
-            portable.RECORD: defs["record"],
-            portable.QUESTION: defs["question"],
-            portable.CALL: defs["call"],
-            portable.ACTION: defs["action"],
-            portable.LETTER: defs["letter"],
-        }
-        for part, node in where.items():
+        for part, node in portable.schema_nodes(portable.schema()).items():
             properties = node["properties"]
             for field in part.fields:
                 declared = properties[field.name]

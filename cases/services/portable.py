@@ -254,6 +254,23 @@ def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+def schema_nodes(document: dict[str, Any]) -> dict[Part[Any], dict[str, Any]]:
+    """Where each part's fields are described in the schema ``document``."""
+    properties, defs = document["properties"], document["$defs"]
+    return {
+        CASE: properties["case"],
+        MEDICATION: properties["medications"]["items"],
+        MEMBER: properties["members"]["items"],
+        INVITATION: properties["invitations"]["items"],
+        OPINION: defs["opinion"],
+        RECORD: defs["record"],
+        QUESTION: defs["question"],
+        CALL: defs["call"],
+        ACTION: defs["action"],
+        LETTER: defs["letter"],
+    }
+
+
 def validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator, FormatChecker
 
