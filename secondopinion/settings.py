@@ -1,31 +1,16 @@
 """Settings for Second Opinion, read from the environment (see .env.example)."""
 
-from pathlib import Path
 from typing import Any
 
-import environ
-from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-env = environ.Env(
-    DEBUG=(bool, False),
-    ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
-    CSRF_TRUSTED_ORIGINS=(list, []),
-    SECURE_SSL_REDIRECT=(bool, True),
-    SECURE_HSTS_SECONDS=(int, 31536000),
-    ACCOUNT_EMAIL_VERIFICATION=(str, "mandatory"),
-    SECRET_KEY_FALLBACKS=(list, []),
-    SESSION_IDLE_TIMEOUT=(int, 30 * 60),
-    SESSION_ABSOLUTE_TIMEOUT=(int, 12 * 60 * 60),
-    MFA_ENCRYPTION_KEYS=(list, []),
-    TRUSTED_PROXY_COUNT=(int, 0),
-    SECURITY_LOG_FILE=(str, ""),
-    TASK_BACKEND=(str, "database"),
-    REMINDERS_HOUR=(int, 7),
-)
-environ.Env.read_env(BASE_DIR / ".env")
+# Whole groups of settings, one concern a module: signing in (allauth, two-factor sign-in
+# and their rate limits), and security headers, the CSP and sessions.
+from .config.accounts import *  # noqa: F403
+from .config.backends import attachments_storage, caches, database
+from .config.env import BASE_DIR, env
+from .config.logs import logging_config
+from .config.security import *  # noqa: F403
 
 DEBUG = env("DEBUG")
 
@@ -114,140 +99,21 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while one person saves; IMMEDIATE transactions take the
-    # write lock up front, so a patient and a caregiver saving at once queue behind the
-    # busy timeout instead of failing with "database is locked".
-    # These run once, when a connection opens: connections are kept (below), so a
-    # request pays for neither the open nor the PRAGMAs.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        }
+DATABASES = {
+    "default": database(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env.int("CONN_MAX_AGE", default=60),
     )
-# Each worker (thread) keeps its connection between requests, SQLite's as PostgreSQL's:
-# opening one, with its PRAGMAs or its TLS and sign-in, cost as much as a simple page.
-# Health checks drop a connection the server closed before a request uses it.
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-
-def _caches(url: str) -> dict:
-    """The shared cache: a table in the app's database unless ``CACHE_URL`` names Redis.
-
-    Rate limits and the one-time use of two-factor codes are kept here, so it must be
-    shared by every worker; a system check refuses a per-process cache with DEBUG off.
-    """
-    if not url:
-        return {
-            "default": {
-                "BACKEND": "secondopinion.cache.DatabaseCache",
-                "LOCATION": "secondopinion_cache",
-                # Culling drops entries at random once full: keep it far from the number
-                # of live rate-limit counters, so flooding cannot wipe someone's count.
-                "OPTIONS": {"MAX_ENTRIES": 100_000},
-            }
-        }
-    if url.split(":", 1)[0] in ("redis", "rediss"):
-        # Django's own Redis backend (redis-py), not django-redis as django-environ assumes.
-        return {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
-                "KEY_PREFIX": "secondopinion",
-            }
-        }
-    return {"default": environ.Env.cache_url_config(url)}
-
-
-CACHES = _caches(env("CACHE_URL", default=""))
-
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-# Django's and allauth's backends, loading the signed-in person with one plain query on
-# every request (cases/auth.py).
-AUTHENTICATION_BACKENDS = [
-    "cases.auth.ModelBackend",
-    "cases.auth.AuthenticationBackend",
-]
-
-# django-allauth: email is the login, confirmed before the first sign-in; two-factor
-# sign-in is optional per account, but required of staff before the admin opens.
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION")
-# Sign-up never says an address already has an account: with mandatory verification,
-# allauth shows the same "check your email" page and writes to the account's owner.
-ACCOUNT_PREVENT_ENUMERATION = True
-# Following the link in the browser that signed up signs in (allauth checks it is the
-# same sign-up); opened anywhere else, it confirms the address and asks to sign in.
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-# No "keep me signed in": the session cookie ends with the browser (see sessions below).
-ACCOUNT_SESSION_REMEMBER = False
-# Deleting a case, handing it over and changing two-factor sign-in ask for the password
-# (or, with two-factor sign-in, a code) unless it was given in the last 5 minutes.
-ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
-ACCOUNT_ADAPTER = "cases.adapters.AccountAdapter"
-MFA_ADAPTER = "cases.mfa.MFAAdapter"
-# TOTP secrets are encrypted at rest (cases/mfa.py): Fernet keys, comma separated, the
-# first encrypts and all decrypt. Unset: derived from SECRET_KEY (check --deploy warns).
-MFA_ENCRYPTION_KEYS = env("MFA_ENCRYPTION_KEYS")
-ACCOUNT_PRESERVE_USERNAME_CASING = False
-# Rate limits, counted in the shared cache so they hold across workers and machines.
-# A wrong password or two-factor code counts against the address typed (5 in 5 minutes,
-# the same key for the code step) and against the network it came from (10 a minute).
-ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/h/ip",
-    # Each reset sends an email: a few per address an hour, and per network.
-    "reset_password": "20/h/ip,5/h/key",
-    "reset_password_from_key": "20/m/ip",
-    "change_password": "5/m/user",
-    "manage_email": "10/m/user",
-    "reauthenticate": "10/m/user",
 }
-# Behind a proxy every request comes from the proxy's address: name how many proxies
-# append to X-Forwarded-For, so per-network limits count the real client.
-ALLAUTH_TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
-# The app's own limits (cases/ratelimit.py): (how many, per how many seconds).
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+CACHES = caches(env("CACHE_URL", default=""))
+
+# The app's own rate limits (cases/ratelimit.py): (how many, per how many seconds).
 RATE_LIMITS = {
     "invitation_user": (10, 60 * 60),  # invitations and resends sent by one person
     "invitation_case": (10, 60 * 60),  # ... and for one case, whoever sends them
     "download_user": (30, 10 * 60),  # packet and decision summary PDFs per person
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Second Opinion"
-# allauth's forms in plain words, errors at the field (cases/forms/accounts.py).
-ACCOUNT_FORMS = {
-    "login": "cases.forms.accounts.LoginForm",
-    "signup": "cases.forms.accounts.SignupForm",
-    "reset_password": "cases.forms.accounts.ResetPasswordForm",
-    "reset_password_from_key": "cases.forms.accounts.ResetPasswordKeyForm",
-    "change_password": "cases.forms.accounts.ChangePasswordForm",
-    "add_email": "cases.forms.accounts.AddEmailForm",
-    "reauthenticate": "cases.forms.accounts.ReauthenticateForm",
-}
-MFA_FORMS = {
-    "authenticate": "cases.forms.accounts.AuthenticateForm",
-    "reauthenticate": "cases.forms.accounts.MFAReauthenticateForm",
-    "activate_totp": "cases.forms.accounts.ActivateTOTPForm",
-}
-# allauth's email subjects start "Second Opinion: ", in the reader's language
-# (cases/adapters.py, in place of ACCOUNT_EMAIL_SUBJECT_PREFIX).
-LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "dashboard"
-ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -296,6 +162,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Documents attached to records: a private folder, or an S3 bucket (config/backends.py).
+# See .env.example.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -305,12 +174,8 @@ STORAGES: dict[str, dict[str, Any]] = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    "attachments": attachments_storage(env, PRIVATE_MEDIA_ROOT),
 }
-
-# Documents attached to records (cases/models/files.py). By default a private folder
-# outside static/: nothing serves it but the download view, which checks access. With
-# ATTACHMENTS_S3_BUCKET set, S3-compatible object storage (django-storages), so more
-# than one machine sees the same files. See .env.example.
 MB = 1024 * 1024
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=25) * MB
 CASE_ATTACHMENTS_MAX_BYTES = env.int("CASE_ATTACHMENTS_MAX_MB", default=500) * MB
@@ -320,77 +185,10 @@ BUNDLE_MAX_PAGES = env.int("BUNDLE_MAX_PAGES", default=2000)
 # that changes some of them, e.g. {"records": 60}. Raising one makes the largest case
 # slower to print: run bench/bounds.py with --limit first.
 CASE_LIMITS: dict[str, int] = {}
-PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
-if env("ATTACHMENTS_S3_BUCKET", default=""):
-    STORAGES["attachments"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env("ATTACHMENTS_S3_BUCKET"),
-            "endpoint_url": env("ATTACHMENTS_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env("ATTACHMENTS_S3_REGION", default="") or None,
-            "access_key": env("ATTACHMENTS_S3_ACCESS_KEY_ID", default="") or None,
-            "secret_key": env("ATTACHMENTS_S3_SECRET_ACCESS_KEY", default="") or None,
-            # Private objects, never overwritten; the app streams them after its checks.
-            "default_acl": "private",
-            "file_overwrite": False,
-            "querystring_auth": True,
-        },
-    }
-else:
-    STORAGES["attachments"] = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    }
 
-# Security headers. Case pages also send Cache-Control: no-store (cases.middleware).
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-# Sessions end after SESSION_IDLE_TIMEOUT seconds without a request (HIPAA automatic
-# logoff) and SESSION_ABSOLUTE_TIMEOUT seconds after signing in (cases/sessions.py). The
-# store forgets a session shortly after the idle limit; the cookie ends with the browser.
-SESSION_IDLE_TIMEOUT = env("SESSION_IDLE_TIMEOUT")
-SESSION_ABSOLUTE_TIMEOUT = env("SESSION_ABSOLUTE_TIMEOUT")
-if SESSION_IDLE_TIMEOUT < 60 or SESSION_ABSOLUTE_TIMEOUT < SESSION_IDLE_TIMEOUT:
-    raise ImproperlyConfigured(
-        "SESSION_IDLE_TIMEOUT must be at least 60 seconds, and SESSION_ABSOLUTE_TIMEOUT "
-        "at least as long as SESSION_IDLE_TIMEOUT."
-    )
-SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 120
-# Django's database sessions, read with one plain query (cases/sessions.py).
-SESSION_ENGINE = "cases.sessions"
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Every deployment is served over HTTPS only: redirects, HSTS, Secure cookies.
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS")
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    LANGUAGE_COOKIE_SECURE = True
-    # The __Host- prefix makes browsers refuse these cookies unless they are Secure,
-    # for Path=/ and without a Domain: a sibling subdomain cannot plant or overwrite them.
-    SESSION_COOKIE_NAME = "__Host-sessionid"
-    CSRF_COOKIE_NAME = "__Host-csrftoken"
-
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [NONE],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-        "base-uri": [NONE],
-        "object-src": [NONE],
-    }
-}
+    from .config.https import *  # noqa: F403
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = True
@@ -418,31 +216,7 @@ PDF_FAILED_SECONDS = env.int("PDF_FAILED_SECONDS", default=5 * 60)
 # The security log: sign-ins, failures, refused case requests, invitations, rate limits,
 # one JSON object a line (cases/security.py). Never health data: ids, events and paths.
 SECURITY_LOG_FILE = env("SECURITY_LOG_FILE")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "secondopinion.jsonlog.JsonFormatter"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "security": (
-            {"class": "logging.handlers.WatchedFileHandler", "filename": SECURITY_LOG_FILE}
-            if SECURITY_LOG_FILE
-            else {"class": "logging.StreamHandler"}
-        )
-        | {"formatter": "json"},
-    },
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {
-        # Request lines carry only opaque ids, never health data, but keep them out of
-        # production logs anyway: the web server logs access already.
-        "django.server": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
-        "secondopinion.security": {
-            "handlers": ["security"],
-            "level": "INFO",
-            "propagate": False,
-        },
-    },
-}
+LOGGING = logging_config(SECURITY_LOG_FILE, debug=DEBUG)
 
 FORM_RENDERER = "cases.forms.renderer.FormRenderer"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -14,7 +14,7 @@ from django.db import connection
 
 from cases.checks import shared_cache
 from secondopinion.cache import DEFAULT_TABLE, DatabaseCache
-from secondopinion.settings import _caches
+from secondopinion.config.backends import caches as cache_settings
 
 REDIS_URL = "redis://127.0.0.1:6379/2"
 
@@ -26,12 +26,14 @@ def test_the_default_cache_is_the_database_table_migrate_creates(db):
 
 
 def test_cache_url_picks_the_backend():
-    assert _caches("")["default"]["BACKEND"] == "secondopinion.cache.DatabaseCache"
-    redis = _caches(REDIS_URL)["default"]
+    assert cache_settings("")["default"]["BACKEND"] == "secondopinion.cache.DatabaseCache"
+    redis = cache_settings(REDIS_URL)["default"]
     assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert redis["LOCATION"] == REDIS_URL
-    assert _caches("rediss://cache.example.org:6380/0")["default"]["BACKEND"].endswith("RedisCache")
-    assert _caches("locmemcache://")["default"]["BACKEND"].endswith("LocMemCache")
+    assert cache_settings("rediss://cache.example.org:6380/0")["default"]["BACKEND"].endswith(
+        "RedisCache"
+    )
+    assert cache_settings("locmemcache://")["default"]["BACKEND"].endswith("LocMemCache")
 
 
 class TestAtomicIncrement:
@@ -70,7 +72,7 @@ def _expiry(key: str):
 
 def test_redis_as_configured_from_cache_url_counts_and_adds():
     """Against the Redis on 127.0.0.1 (database 2), through Django's own backend."""
-    config = _caches(REDIS_URL)["default"]
+    config = cache_settings(REDIS_URL)["default"]
     redis = RedisCache(config["LOCATION"], {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
     try:
         assert redis.add("once", 0, timeout=30) is True
@@ -107,5 +109,5 @@ class TestTheSystemCheck:
     @pytest.mark.parametrize("url", ["", REDIS_URL])
     def test_shared_caches_pass(self, settings, url):
         settings.DEBUG = False
-        settings.CACHES = _caches(url)
+        settings.CACHES = cache_settings(url)
         assert shared_cache() == []

@@ -1,0 +1,1 @@
+"""Groups of settings, one concern a module, that secondopinion/settings.py assembles."""
