@@ -28,7 +28,8 @@ from cases.models import SentReminder
 from cases.models.preferences import AccountLanguage
 
 from .emails import compose, first_name, membership_from_token, unsubscribe_token
-from .rules import RULES, WRITE_BATCH, Due, _already_sent, due_on, recipients
+from .recipients import already_sent, recipients
+from .rules import RULES, WRITE_BATCH, Due, due_on
 
 __all__ = [
     "compose",
@@ -63,7 +64,7 @@ def _plan(today: dt.date) -> tuple[list[EmailMultiAlternatives], list[SentRemind
             by_case[due.case_id].append(due)
     if not by_case:
         return [], []
-    sent = _already_sent(today)
+    sent = already_sent(today)
     messages, records = [], []
     people = recipients(today, active)
     # Each email in its reader's language: every recipient's, in one query.

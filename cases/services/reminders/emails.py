@@ -28,7 +28,8 @@ from cases.models import (
 )
 from cases.models.letters import EXTENSION_DAYS
 
-from .rules import ORDER, Due, K, Recipient, _days
+from .recipients import Recipient
+from .rules import ORDER, Due, K, _days
 
 UNSUBSCRIBE_SALT = "cases.reminders.unsubscribe"
 

@@ -1,4 +1,4 @@
-"""What falls due today on every case, and whom to tell.
+"""What falls due today on every case (whom to tell is recipients.py).
 
 Each rule is one query over all cases, and the people to remind are one more, so the
 job costs the same number of queries for ten cases or ten thousand (bench/reminders.py).
@@ -28,13 +28,10 @@ from cases.models import (
     RecordItem,
     RecordRequest,
     ReminderKind,
-    SentReminder,
 )
-from cases.models.case import Relationship
 from cases.models.items import RecordStatus
 from cases.models.letters import EXTENSION_DAYS, RESPONSE_DAYS, source_key
 from cases.models.opinion import ApprovalStatus
-from cases.models.sharing import wanting_reminders
 from cases.roadmap import (
     RECORD_FOLLOW_UP_DAYS,
     REFERRAL_FOLLOW_UP_DAYS,
@@ -56,7 +53,7 @@ AUTHORITY_EXPIRED_LATEST_DAYS = 7
 # days before, and one once the day has passed (until the longest extension ends).
 LETTER_SOON_DAYS = 5
 LETTER_LATEST_DAYS = EXTENSION_DAYS
-# Every occurrence hangs on a date in this range around today (see _already_sent).
+# Every occurrence hangs on a date in this range around today (see recipients.already_sent).
 LOOK_BACK = dt.timedelta(days=max(RECORD_LATEST_DAYS, APPROVAL_LATEST_DAYS, LETTER_LATEST_DAYS))
 LOOK_AHEAD = dt.timedelta(days=max(AUTHORITY_WARN_DAYS, START_BY_CLOSE_DAYS, 3, LETTER_SOON_DAYS))
 
@@ -358,51 +355,3 @@ RULES = [
 def due_on(today: dt.date, rules: Iterable[Rule] = RULES) -> list[Due]:
     """Everything due today on every case, whoever it goes to."""
     return [due for rule in rules for due in rule.occurrences(rule.query(today), today)]
-
-
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    """A member to remind about a case, as the one query fetches them."""
-
-    user_id: int
-    case_id: uuid.UUID
-    email: str
-    greeting: str  # the member's first name
-    patient: str  # the patient's name: only its first word is ever written
-    own_case: bool  # the patient, keeping their own case
-
-
-def recipients(today: dt.date, rules: Iterable[Rule] = RULES) -> list[Recipient]:
-    """Members who want reminders, of the cases with something due today under
-    ``rules`` (one query)."""
-    # Uncorrelated IN subqueries: the database works each rule out once (a hashed
-    # subplan), where an EXISTS per rule would run again for every membership.
-    something_due = Q(pk__in=[])
-    for rule in rules:
-        something_due |= Q(case_id__in=rule.query(today).values(rule.case_path))
-    rows = (
-        Membership.objects.filter(wanting_reminders(), something_due, user__is_active=True)
-        .exclude(user__email="")
-        .order_by()
-        .values_list(
-            "user_id",
-            "case_id",
-            "user__email",
-            "user__first_name",
-            "case__patient_name",
-            "case__relationship",
-            "case__created_by_id",
-        )
-    )
-    return [
-        Recipient(user, case, email, greeting, patient, kind == Relationship.SELF and by == user)
-        for user, case, email, greeting, patient, kind, by in rows
-    ]
-
-
-def _already_sent(today: dt.date) -> set[tuple]:
-    return set(
-        SentReminder.objects.filter(due_on__range=(today - LOOK_BACK, today + LOOK_AHEAD))
-        .order_by()
-        .values_list("user_id", "case_id", "kind", "subject_id", "due_on")
-    )
