@@ -61,8 +61,7 @@ def make_entries(
     removing: models.Model | None = None,
     name: Callable[[Any], str] | None = None,
 ) -> list[Entry]:
-    objects = list(items)
-    return [
+    entries = [
         Entry(
             obj=obj,
             label=label(obj),
@@ -71,14 +70,29 @@ def make_entries(
             urls=urls(obj),
             cancel_url=f"{list_url}?item={obj.pk}",
             list_name=list_name,
-            focus=focus[1] if focus and focus[0] == obj.pk else "",
-            editing=editing is not None and editing.pk == obj.pk,
-            removing=removing is not None and removing.pk == obj.pk,
-            first=i == 0,
-            last=i == len(objects) - 1,
         )
-        for i, obj in enumerate(objects)
+        for obj in items
     ]
+    _mark_state(entries, focus=focus, editing=editing, removing=removing)
+    return entries
+
+
+def _mark_state(
+    entries: list[Entry],
+    *,
+    focus: Focus,
+    editing: models.Model | None,
+    removing: models.Model | None,
+) -> None:
+    """Where this request is in the list: the item edited or asked about, where focus goes,
+    and the ends (which have no move up or move down)."""
+    for entry in entries:
+        entry.focus = focus[1] if focus and focus[0] == entry.pk else ""
+        entry.editing = editing is not None and editing.pk == entry.pk
+        entry.removing = removing is not None and removing.pk == entry.pk
+    if entries:
+        entries[0].first = True
+        entries[-1].last = True
 
 
 def focus_after_cancel(request: HttpRequest) -> Focus:

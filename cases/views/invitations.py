@@ -23,6 +23,7 @@ from cases.limits import ListFull
 from cases.models import Membership
 from cases.services import sharing
 from cases.services.sharing import BadInvitationLink, LinkProblem, SharingError, display_name
+from cases.text import Text
 
 PROBLEMS = {
     LinkProblem.INVALID: (
@@ -63,10 +64,25 @@ PROBLEMS = {
 }
 
 
-def _problem(request: HttpRequest, exc: BadInvitationLink) -> HttpResponse:
-    title, body, status = PROBLEMS[exc.problem]
+# A good link that cannot be accepted: the case already has as many people as it can hold.
+CASE_FULL = (
+    gettext_lazy("This case cannot take anyone else"),
+    gettext_lazy(
+        "The case already has as many people as it can hold, so nothing has been "
+        "shared with this account. Ask the person who invited you to remove "
+        "someone, then use this link again."
+    ),
+    409,
+)
+
+
+def _refused(request: HttpRequest, title: Text, body: Text, status: int) -> HttpResponse:
     context = {"title": title, "body": body}
     return render(request, "cases/sharing/invitation_problem.html", context, status=status)
+
+
+def _problem(request: HttpRequest, exc: BadInvitationLink) -> HttpResponse:
+    return _refused(request, *PROBLEMS[exc.problem])
 
 
 @login_not_required
@@ -108,26 +124,9 @@ def accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     except BadInvitationLink as exc:
         return _problem(request, exc)
     except ListFull:
-        return render(
-            request,
-            "cases/sharing/invitation_problem.html",
-            {
-                "title": _("This case cannot take anyone else"),
-                "body": _(
-                    "The case already has as many people as it can hold, so nothing has been "
-                    "shared with this account. Ask the person who invited you to remove "
-                    "someone, then use this link again."
-                ),
-            },
-            status=409,
-        )
+        return _refused(request, *CASE_FULL)
     except SharingError as exc:
-        return render(
-            request,
-            "cases/sharing/invitation_problem.html",
-            {"title": _("This invitation is for someone else"), "body": str(exc)},
-            status=403,
-        )
+        return _refused(request, _("This invitation is for someone else"), str(exc), 403)
     messages.success(
         request,
         _("You now have access to this case as %(role)s.")

@@ -96,16 +96,22 @@ class Screen:
             "entries": entries,
             "heading": heading(spec, len(entries)),
             "can_edit": self.case.membership.can_edit,
-            # A refused addition keeps its form, so the message stays at its field.
-            "no_room": None
-            if add_form is not None and add_form.errors
-            else spec.check_room(self.owner, count=len(entries)),
-            "add_url": self.url("add"),
-            "add_form": add_form or spec.make_add_form(self.owner, count=len(entries)),
+            **self._adding(add_form, count=len(entries)),
             "form": failed_form,
             "focus_heading": focus is not None and focus[1] == "heading",
             **spec.decorate(entries),
             **extra,
+        }
+
+    def _adding(self, add_form: forms.BaseForm | None, count: int) -> dict[str, Any]:
+        """The add form, and why there is no room for another item, if so."""
+        return {
+            # A refused addition keeps its form, so the message stays at its field.
+            "no_room": None
+            if add_form is not None and add_form.errors
+            else self.spec.check_room(self.owner, count=count),
+            "add_url": self.url("add"),
+            "add_form": add_form or self.spec.make_add_form(self.owner, count=count),
         }
 
     def render(self, **state: Any) -> HttpResponse:

@@ -24,7 +24,7 @@ from cases.http import AuthenticatedHttpRequest
 from cases.limits import ListFull
 from cases.models import Case, FollowUpAction, Opinion
 from cases.services.lists import save_within
-from cases.views.entries import Focus, focus_after_cancel, make_entries
+from cases.views.entries import Entry, Focus, focus_after_cancel, make_entries
 
 TEMPLATE = "cases/outcomes/outcome.html"
 PARTIAL = "actions-section"
@@ -32,6 +32,27 @@ PARTIAL = "actions-section"
 
 def _url(case: Case, opinion: Opinion) -> str:
     return reverse("opinion_outcome", kwargs={"case_id": case.pk, "opinion_id": opinion.pk})
+
+
+def _actions(
+    case: Case, opinion: Opinion, focus: Focus, removing: FollowUpAction | None
+) -> list[Entry]:
+    """The follow-up actions as a list shows them, each with its remove control."""
+
+    def urls(action: FollowUpAction) -> dict[str, str]:
+        kwargs = {"case_id": case.pk, "action_id": action.pk}
+        return {"remove": reverse("outcome_action_remove", kwargs=kwargs)}
+
+    return make_entries(
+        opinion.actions.all(),
+        label=lambda action: action.description,
+        prefix="action",
+        urls=urls,
+        list_url=_url(case, opinion),
+        list_name=_("the things to do"),
+        focus=focus,
+        removing=removing,
+    )
 
 
 def _context(
@@ -43,20 +64,7 @@ def _context(
     focus: Focus = None,
     removing: FollowUpAction | None = None,
 ) -> dict[str, Any]:
-    def urls(action: FollowUpAction) -> dict[str, str]:
-        kwargs = {"case_id": case.pk, "action_id": action.pk}
-        return {"remove": reverse("outcome_action_remove", kwargs=kwargs)}
-
-    actions = make_entries(
-        opinion.actions.all(),
-        label=lambda action: action.description,
-        prefix="action",
-        urls=urls,
-        list_url=_url(case, opinion),
-        list_name=_("the things to do"),
-        focus=focus,
-        removing=removing,
-    )
+    actions = _actions(case, opinion, focus, removing)
     return {
         "case": case,
         "opinion": opinion,

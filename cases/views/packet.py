@@ -24,7 +24,7 @@ from cases.models import Case, Language, Opinion
 from cases.models.preferences import in_packet_language, packet_language
 from cases.services import documents
 from cases.services.bundle import BundleTooBig, build_bundle, check_size
-from cases.services.packet import PAPER_SIZES, Paper, build_packet, paper_for
+from cases.services.packet import PAPER_SIZES, Packet, Paper, build_packet, paper_for
 from cases.views.documents import pdf_response, serve
 
 
@@ -110,17 +110,7 @@ def packet_bundle_download(request: AuthenticatedHttpRequest, case_id: uuid.UUID
     try:
         check_size(packet.records)
     except BundleTooBig as exc:
-        return render(
-            request,
-            "cases/packet/preview.html",
-            {
-                "case": case,
-                "packet": packet,
-                "paper_sizes": PAPER_SIZES.items(),
-                "bundle_error": str(exc),
-            },
-            status=413,
-        )
+        return _bundle_too_big(request, case, packet, exc)
 
     def send(ticket: documents.Ticket) -> HttpResponse:
         with in_packet_language(case):
@@ -129,3 +119,16 @@ def packet_bundle_download(request: AuthenticatedHttpRequest, case_id: uuid.UUID
         return pdf_response(pdf, packet.bundle_file_name)
 
     return serve(request, case, documents.PACKET, on_ready=send, bundle=True)
+
+
+def _bundle_too_big(
+    request: AuthenticatedHttpRequest, case: Case, packet: Packet, exc: BundleTooBig
+) -> HttpResponse:
+    """The preview page, saying why the packet with records cannot be made."""
+    context = {
+        "case": case,
+        "packet": packet,
+        "paper_sizes": PAPER_SIZES.items(),
+        "bundle_error": str(exc),
+    }
+    return render(request, "cases/packet/preview.html", context, status=413)

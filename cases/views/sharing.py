@@ -293,6 +293,11 @@ def leave(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse
             request, _("You have left the case for %(name)s.") % {"name": case.patient_name}
         )
         return redirect("dashboard")
+    return _confirm_leave(request, case)
+
+
+def _confirm_leave(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
+    """Asks first; the only owner is told instead why they cannot leave."""
     try:
         sharing.check_can_leave(case.membership)
         blocked = ""
