@@ -1,33 +1,24 @@
 """The daily reminders, run day by day over a case's timeline with a controlled clock.
 
-Alice owns Rosa's case, Bob (editor) helps and holds a health care proxy, Vera views.
-Every free-text field of the case carries a canary that no email may contain.
+Rosa's case and the clock are in tests/reminders_support.py; request letters' reminders
+in tests/test_reminder_letters.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections import defaultdict
-from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.db import connection
-from django.db.models import Max
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.models import (
-    InsuranceCall,
-    Medication,
     Membership,
     Opinion,
-    Question,
     RecordItem,
-    ReminderKind,
     Role,
     SentReminder,
 )
@@ -35,103 +26,27 @@ from cases.models.items import RecordStatus
 from cases.models.opinion import ApprovalStatus
 from cases.services.reminders import send_reminders
 from tests.factories import add_member, make_case, make_user
+from tests.reminders_support import (
+    ALICE,
+    BOB,
+    CANARY,
+    D0,
+    SURNAME,
+    VERA,
+    K,
+    at,
+    book,
+    day,
+    rosa_case,
+    run,
+)
 
 pytestmark = pytest.mark.django_db
-
-K = ReminderKind
-D0 = dt.date(2026, 3, 2)
-CANARY = "CANARY"
-SURNAME = "Quintanilla"
-ALICE, BOB, VERA = "alice@example.org", "bob@example.org", "vera@example.org"
-
-
-def day(n: int) -> dt.date:
-    return D0 + dt.timedelta(days=n)
-
-
-def at(n: int, hour: int = 10, minute: int = 30) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day(n), dt.time(hour, minute)))
 
 
 @pytest.fixture
 def rosa(owner, caregiver, viewer):
-    """Rosa's case as it stands on day 0, with a canary in every free-text field."""
-    owner.first_name = "Alice"
-    owner.save()
-    case = make_case(
-        owner,
-        patient_name=f"Rosa {SURNAME}",
-        relationship="parent",
-        condition=f"{CANARY} diagnosis",
-        prognosis=f"{CANARY} prognosis",
-        diagnosed_by_name=f"Dr {CANARY}",
-        diagnosed_by_facility=f"{CANARY} Hospital",
-        treatment_kind="surgery",
-        treatment_description=f"{CANARY} treatment",
-        treatment_start_by=day(20),
-        notes=f"{CANARY} notes",
-        insurer=f"{CANARY} Health",
-        insurance_plan=f"{CANARY} plan",
-        member_id="CANARY-123456",
-    )
-    add_member(case, caregiver, Role.EDITOR)
-    add_member(case, viewer, Role.VIEWER)
-    Membership.objects.filter(case=case, user=caregiver).update(
-        authority_kind="proxy", authority_expires=day(40)
-    )
-    opinion = case.current_opinion()
-    opinion.key_question = f"{CANARY} question"
-    opinion.referral_status = ApprovalStatus.REQUESTED
-    opinion.referral_requested_on = D0
-    opinion.referral_reference = f"{CANARY}-REF"
-    opinion.prior_auth_status = ApprovalStatus.REQUESTED
-    opinion.prior_auth_requested_on = day(2)
-    opinion.prior_auth_reference = f"{CANARY}-PA"
-    opinion.specialist_name = f"Dr {CANARY} Specialist"
-    opinion.specialist_specialty = f"{CANARY} oncology"
-    opinion.specialist_institution = f"{CANARY} Cancer Center"
-    opinion.specialist_address = f"1 {CANARY} Street"
-    opinion.estimated_cost = Decimal("40")
-    opinion.save()
-    records = list(opinion.records.all())
-    for record in records:
-        record.name = f"{CANARY} {record.name}"
-        record.source = f"{CANARY} lab"
-    # Two records asked for the day before day 0, one received, the rest still needed.
-    for record in records[:2]:
-        record.status, record.requested_on = RecordStatus.REQUESTED, day(-1)
-    records[2].status, records[2].received_on = RecordStatus.RECEIVED, day(-1)
-    RecordItem.objects.bulk_update(records, ["name", "source", "status", "requested_on"])
-    RecordItem.objects.bulk_update(records[2:3], ["received_on"])
-    Medication.objects.create(case=case, name=f"{CANARY}-mab", dose=f"{CANARY} mg")
-    Question.objects.create(opinion=opinion, text=f"{CANARY} what next?")
-    InsuranceCall.objects.create(opinion=opinion, called_on=D0, notes=f"{CANARY} call")
-    return case
-
-
-def book(case, when: dt.datetime) -> None:
-    Opinion.objects.filter(pk=case.current_opinion().pk).update(appointment_at=when)
-
-
-def run(first: int, last: int, before=None) -> dict[int, dict[str, set[str]]]:
-    """Run the job each day; what each person was newly reminded of, by day, from the
-    record of what was sent, checked against the emails actually delivered."""
-    seen: dict[int, dict[str, set[str]]] = {}
-    for n in range(first, last + 1):
-        if before:
-            before(n)
-        outbox_before = len(mail.outbox)
-        last_id = SentReminder.objects.aggregate(last=Max("id"))["last"] or 0
-        send_reminders(today=day(n))
-        by_person: dict[str, set[str]] = defaultdict(set)
-        for sent in SentReminder.objects.filter(id__gt=last_id).select_related("user"):
-            assert sent.sent_on == day(n)
-            by_person[sent.user.email].add(sent.kind)
-        delivered = sorted(m.to[0] for m in mail.outbox[outbox_before:])
-        assert delivered == sorted(by_person), (n, delivered, dict(by_person))
-        if by_person:
-            seen[n] = dict(by_person)
-    return seen
+    return rosa_case(owner, caregiver, viewer)
 
 
 # Alice and Bob are reminded of everything that falls due; Vera, a viewer, of nothing.
@@ -357,65 +272,3 @@ def test_the_job_costs_the_same_queries_for_one_case_or_many(rosa):
     many = queries_on(12)
     assert SentReminder.objects.filter(sent_on=day(12)).count() >= 8 * 2 * 2
     assert many == one
-
-
-# Request letters: the provider's 30 days ---------------------------------------------
-
-
-def send_letter(case, sent_on: dt.date, source: str = f"{CANARY} lab"):
-    from cases.services.letters import mark_sent, start_letter
-
-    letter = start_letter(case.current_opinion(), source)
-    return mark_sent(letter, sent_on, "mail")
-
-
-def letter_kinds(seen: dict[int, dict[str, set[str]]]) -> dict[int, set[str]]:
-    letters = {K.LETTER_DUE_SOON, K.LETTER_OVERDUE}
-    out = {}
-    for n, people in seen.items():
-        for email, kinds in people.items():
-            if kinds & letters:
-                assert email in (ALICE, BOB), email  # Vera, a viewer, gets none
-                out.setdefault(n, set()).update(kinds & letters)
-    return out
-
-
-def test_a_request_letter_is_reminded_before_and_after_its_30_days(rosa):
-    send_letter(rosa, D0)  # the deadline is day 30
-    seen = run(0, 62)
-    assert letter_kinds(seen) == {25: {K.LETTER_DUE_SOON}, 31: {K.LETTER_OVERDUE}}
-    assert {ALICE, BOB} == set(seen[25]) & {ALICE, BOB} == set(seen[31]) & {ALICE, BOB}
-    assert run(0, 62) == {}  # a second pass over the same days sends nothing new
-
-
-def test_a_letter_whose_place_sent_everything_is_not_reminded(rosa):
-    send_letter(rosa, D0)
-    RecordItem.objects.filter(opinion__case=rosa, status=RecordStatus.REQUESTED).update(
-        status=RecordStatus.RECEIVED, received_on=day(3)
-    )
-    RecordItem.objects.filter(opinion__case=rosa, status=RecordStatus.NEEDED).update(
-        source="Another place"
-    )
-    assert letter_kinds(run(20, 40)) == {}
-
-
-def test_a_missed_day_is_caught_up_and_the_letter_email_names_no_place(rosa):
-    send_letter(rosa, D0)
-    seen = run(27, 27) | run(33, 33)
-    assert letter_kinds(seen) == {27: {K.LETTER_DUE_SOON}, 33: {K.LETTER_OVERDUE}}
-    bodies = [m for m in mail.outbox if "request letter" in m.body]
-    assert len(bodies) == 4  # Alice and Bob, before and after
-    soon, late = bodies[0], bodies[-1]
-    assert "the answer to a request letter is due in 3 days" in soon.body
-    assert "the 30 days to answer a request letter are up" in late.body
-    assert "Office for Civil Rights" in late.body
-    for message in bodies:
-        text = message.body + message.alternatives[0][0] + message.subject
-        assert CANARY not in text and SURNAME not in text
-        assert reverse("records", kwargs={"case_id": rosa.pk}) in text
-
-
-def test_a_letter_in_a_finished_opinion_is_not_reminded(rosa):
-    send_letter(rosa, D0)
-    Opinion.objects.filter(case=rosa).update(result="confirmation", decision="return")
-    assert letter_kinds(run(25, 31)) == {}
