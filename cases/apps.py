@@ -47,7 +47,11 @@ class CasesConfig(AppConfig):
         checks.register()
 
         # Removing a file, a record or a case removes its stored objects (post_delete).
+        # Any change to a case's data gives the case a new revision (cases/revisions.py).
+        from cases import revisions
         from cases.services import files  # noqa: F401
+
+        revisions.connect()
 
 
 class SecureAdminConfig(admin_apps.AdminConfig):

@@ -75,6 +75,7 @@ def register() -> None:
     """Register the case's models with auditlog; called once from CasesConfig.ready()."""
     # A member's own choice of email reminders is not a change to the case.
     extra_excludes: dict[type[models.Model], list[str]] = {
+        Case: ["revision"],  # bookkeeping of kept pages (cases/revisions.py)
         Invitation: ["nonce"],
         Membership: ["reminders"],
     }

@@ -15,6 +15,8 @@ from django.contrib.auth import backends, get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
+from cases import plain
+
 
 def _load(user_id: Any) -> Any:
     User = get_user_model()
@@ -25,25 +27,17 @@ def _load(user_id: Any) -> Any:
         return None
     alias = router.db_for_read(User)
     connection = connections[alias]
-    fields = meta.concrete_fields
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(f.column)) for f in fields)
-    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(str(meta.pk.column))} = %s"  # noqa: S608 - names quoted, value bound
+    columns, table, key = (
+        plain.select(User, alias),
+        quote(meta.db_table),
+        quote(str(meta.pk.column)),
+    )
+    sql = f"SELECT {columns} FROM {table} WHERE {key} = %s"  # noqa: S608 - names quoted, value bound
     with connection.cursor() as cursor:
         cursor.execute(sql, [meta.pk.get_db_prep_value(pk, connection)])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    # The database's values as the ORM would give them (SQLite's dates are text).
-    values = []
-    for field, value in zip(fields, row, strict=True):
-        column = field.get_col(meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
-            connection
-        ):
-            value = convert(value, column, connection)
-        values.append(value)
-    return User.from_db(alias, [f.attname for f in fields], values)
+    return None if row is None else plain.load(User, alias, row)
 
 
 class ModelBackend(backends.ModelBackend):

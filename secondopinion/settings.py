@@ -107,6 +107,14 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = caches(env("CACHE_URL", default=""))
+# Rendered parts of case pages, kept per process under the case's version
+# (cases/fragments.py): nothing to share, nothing written anywhere.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": 2_000},
+}
 
 # The app's own rate limits (cases/ratelimit.py): (how many, per how many seconds).
 RATE_LIMITS = {

@@ -31,7 +31,7 @@ from cases.models import (
 )
 from tests.factories import add_member, make_case
 
-BOOKKEEPING = {"id", "created_at", "updated_at"}
+BOOKKEEPING = {"id", "created_at", "updated_at", "revision"}
 
 
 def _value(field: models.Field, tag: str, n: int) -> Any:

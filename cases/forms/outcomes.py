@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import revisions
 from cases.concurrency import GuardedModelForm
 from cases.forms.fields import (
     DATE_ERRORS,
@@ -157,6 +158,7 @@ class OutcomeForm(GuardedModelForm):
             for question in current:
                 question.answer = self.cleaned_data.get(self.answer_name(question), "")
             Question.objects.bulk_update(current, ["answer"])
+            revisions.changed(opinion)  # bulk_update sends no signal
             return opinion
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,11 @@ class InformChoice(models.TextChoices):
     WILL_TELL = "will_tell", _("I will tell them")
     TOLD = "told", _("I have told them")
     PREFER_NOT = "prefer_not", _("I prefer not to tell them")
+
+
+def new_revision() -> int:
+    """A case's revision (``Case.revision``): random, so no two states ever share one."""
+    return secrets.randbits(62)
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -165,6 +171,10 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A fresh random number whenever anything shown about the case changes: its own
+    # fields here in save(), its opinions, items, files and members through
+    # cases/revisions.py. Pages keep what they render under it (cases/fragments.py).
+    revision = models.BigIntegerField(default=new_revision, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
@@ -189,6 +199,11 @@ class Case(models.Model):
         view, service or template ever asks whether there is one.
         """
         adding = self._state.adding
+        # Always a new number, never one read earlier: a save from a stale instance
+        # cannot bring back a revision that pages have kept for older contents.
+        self.revision = new_revision()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
         with transaction.atomic():
             super().save(*args, **kwargs)
             if adding:

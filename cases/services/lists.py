@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import limits
+from cases import limits, revisions
 from cases.models import Medication, Question, RecordItem
 from cases.models.items import RecordStatus
 
@@ -117,6 +117,7 @@ def move(item: Positioned, siblings: models.QuerySet, direction: Direction) -> b
     model._default_manager.bulk_update(
         [model(pk=pk, position=i) for i, pk in enumerate(ids)], ["position"]
     )
+    revisions.changed(item)  # bulk_update sends no signal
     item.position = other
     return True
 

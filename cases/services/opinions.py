@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from cases import limits
+from cases import limits, revisions
 from cases.models import Opinion, Question, RecordItem
 from cases.models.items import RecordStatus
 
@@ -41,6 +41,7 @@ def start_next_opinion(opinion: Opinion) -> Opinion:
     Question.objects.bulk_create(
         Question(opinion=new, text=q.text, position=q.position) for q in questions
     )
+    revisions.changed(new)  # bulk_create sends no signal
     return new
 
 

@@ -70,8 +70,8 @@ class Part(Generic[M]):
 
 
 # The packet's language travels with the case; an export made before it did imports in
-# the importer's language.
-CASE = Part(Case, optional=frozenset({"packet_language"}))
+# the importer's language. The revision is bookkeeping of this server's pages.
+CASE = Part(Case, skip=frozenset({"revision"}), optional=frozenset({"packet_language"}))
 OPINION = Part(Opinion)
 MEDICATION = Part(Medication)
 RECORD = Part(RecordItem)

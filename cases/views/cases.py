@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
+from typing import Any
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from cases import fragments
 from cases.access import Need, get_case
 from cases.forms.case import NewCaseForm
 from cases.http import AuthenticatedHttpRequest
@@ -20,9 +24,6 @@ from cases.services.cases import create_case
 from cases.services.erasure import erase_case
 from cases.views import outcomes, packet, sharing
 from cases.views.overview import overview_context
-
-# Each concern adds what its panel on the case page needs.
-PANELS = [sharing.panel_context, outcomes.panel_context, packet.panel_context]
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,14 +39,36 @@ def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def case_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case(request, case_id)
+    # The roadmap's queries run only if a part below is not kept (cases/fragments.py).
+    overview = functools.cache(lambda: overview_context(case))
+    paper = packet.paper(request)
     context = {
-        **overview_context(case),
-        "sections": section_views(case, "case_detail"),
+        "case": case,
         "can_edit": case.membership.can_edit,
+        "top_html": fragments.cached(
+            request, case, f"case-top-{paper}", lambda: _top(request, case, overview())
+        ),
+        "sections_html": fragments.cached(
+            request, case, "case-sections", lambda: _sections(request, case, overview())
+        ),
+        **packet.panel_context(request, case),
     }
-    for panel in PANELS:
-        context.update(panel(request, case, context["opinion"]))
     return render(request, "cases/case_detail.html", context)
+
+
+def _top(request: AuthenticatedHttpRequest, case: Case, overview: dict[str, Any]) -> str:
+    """The overview, who can see the case, and where the opinion stands."""
+    context = {
+        **overview,
+        **sharing.panel_context(request, case),
+        **outcomes.panel_context(request, case, overview["opinion"]),
+    }
+    return render_to_string("cases/case_detail.html#case-top", context, request)
+
+
+def _sections(request: HttpRequest, case: Case, overview: dict[str, Any]) -> str:
+    context = {**overview, "sections": section_views(case, "case_detail", overview["opinion"])}
+    return render_to_string("cases/case_detail.html#case-sections", context, request)
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,7 +20,7 @@ from cases import ratelimit
 from cases.access import Need, get_case
 from cases.audit import record_bundle_download, record_packet_download
 from cases.http import AuthenticatedHttpRequest
-from cases.models import Case, Language, Opinion
+from cases.models import Case, Language
 from cases.models.preferences import in_packet_language, packet_language
 from cases.services import documents
 from cases.services.bundle import BundleTooBig, build_bundle, check_size
@@ -28,10 +28,10 @@ from cases.services.packet import PAPER_SIZES, Packet, Paper, build_packet, pape
 from cases.views.documents import pdf_response, serve
 
 
-def panel_context(request: HttpRequest, case: Case, opinion: Opinion) -> dict[str, Any]:
+def panel_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     """The case page's packet panel: links, and the packet's language for editors."""
     return {
-        "packet_paper": _paper(request),
+        "packet_paper": paper(request),
         "packet_languages": Language.choices,
         "packet_language_label": Language(packet_language(case)).label,
     }
@@ -55,7 +55,7 @@ def packet_language_change(request: HttpRequest, case_id: uuid.UUID) -> HttpResp
     return redirect(f"{case.get_absolute_url()}#packet-panel-heading")
 
 
-def _paper(request: HttpRequest) -> Paper:
+def paper(request: HttpRequest) -> Paper:
     return paper_for(request.GET.get("paper"), request.headers.get("Accept-Language", ""))
 
 
@@ -65,7 +65,7 @@ def packet_preview(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
     # The packet as it will print, in the packet's language; the page around it (header,
     # buttons, paper size) in the reader's.
     with in_packet_language(case):
-        packet = build_packet(case, request.user, paper=_paper(request))
+        packet = build_packet(case, request.user, paper=paper(request))
         content = render_to_string(
             "cases/packet/_content.html", {"packet": packet, "for_print": False}, request=request
         )
@@ -106,7 +106,7 @@ def packet_bundle_download(request: AuthenticatedHttpRequest, case_id: uuid.UUID
     if refused := ratelimit.limit(request, ratelimit.DOWNLOADS, download_user=request.user.pk):
         return refused
     with in_packet_language(case):
-        packet = build_packet(case, request.user, paper=_paper(request))
+        packet = build_packet(case, request.user, paper=paper(request))
     try:
         check_size(packet.records)
     except BundleTooBig as exc:

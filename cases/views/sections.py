@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cases import fragments
 from cases.access import Need, get_case
 from cases.htmx import page_or_partial, saved
 from cases.http import AuthenticatedHttpRequest
@@ -38,8 +39,25 @@ def section_edit(
         return _saved(request, spec, case, obj)
     if request.htmx and not form.errors:
         _focus_first_field(form)
-    context = {"sv": SectionView(spec, case, obj), "case": case, "form": form}
+    context = {
+        "sv": SectionView(spec, case, obj),
+        "case": case,
+        "form": form,
+        "fields": _fields(request, case, spec, form),
+    }
     return page_or_partial(request, TEMPLATE, "section-form", context)
+
+
+def _fields(
+    request: AuthenticatedHttpRequest, case: Case, spec: Section, form: forms.BaseForm
+) -> str:
+    """The form's fields as HTML. Before anything is typed they show this revision of
+    the case, the same on every visit, and hold no token (the form tag around them
+    does): kept (cases/fragments.py)."""
+    if form.is_bound:
+        return str(form)
+    where = "in-place" if request.htmx else "page"
+    return fragments.cached(request, case, f"section-form-{spec.key}-{where}", lambda: str(form))
 
 
 def _saved(

@@ -19,7 +19,7 @@ from cases.forms.sharing import AuthorityForm, InviteForm, RoleForm
 from cases.htmx import saved
 from cases.http import AuthenticatedHttpRequest
 from cases.limits import ListFull
-from cases.models import Case, Invitation, Membership, Opinion
+from cases.models import Case, Invitation, Membership
 from cases.services import sharing
 from cases.services.sharing import SharingError, display_name
 
@@ -30,9 +30,7 @@ def _members(case: Case) -> list[Membership]:
     return list(case.memberships.select_related("user", "invited_by").order_by("created_at"))
 
 
-def panel_context(
-    request: AuthenticatedHttpRequest, case: Case, opinion: Opinion
-) -> dict[str, Any]:
+def panel_context(request: AuthenticatedHttpRequest, case: Case) -> dict[str, Any]:
     """The case page's sharing panel: who has access, and authority running out."""
     members = _members(case)
     return {
