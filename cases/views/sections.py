@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -34,30 +35,40 @@ def section_edit(
         # "Cancel" in place: the summary again, unchanged.
         sv = SectionView(spec, case, obj, focus=True)
         return render(request, f"{TEMPLATE}#section-view", {"sv": sv, "case": case})
-    form = spec.form_class(request.POST if request.method == "POST" else None, instance=obj)
-    if request.method == "POST" and form.is_valid() and form.save_guarded():
-        return _saved(request, spec, case, obj)
-    if request.htmx and not form.errors:
-        _focus_first_field(form)
+    if request.method == "POST":
+        form = spec.form_class(request.POST, instance=obj)
+        if form.is_valid() and form.save_guarded():
+            return _saved(request, spec, case, obj)
+        fields = str(form)
+    else:
+        # Blank, the form's fields are kept HTML (the form is built only if they are
+        # not); the templates look at a blank form no further than ``bound``.
+        form = None
+        fields = _blank_fields(request, case, spec, obj)
     context = {
         "sv": SectionView(spec, case, obj),
         "case": case,
-        "form": form,
-        "fields": _fields(request, case, spec, form),
+        "bound": form is not None,
+        "form": form or SimpleLazyObject(lambda: spec.form_class(instance=obj)),
+        "fields": fields,
     }
     return page_or_partial(request, TEMPLATE, "section-form", context)
 
 
-def _fields(
-    request: AuthenticatedHttpRequest, case: Case, spec: Section, form: forms.BaseForm
+def _blank_fields(
+    request: AuthenticatedHttpRequest, case: Case, spec: Section, obj: Case | Opinion
 ) -> str:
-    """The form's fields as HTML. Before anything is typed they show this revision of
-    the case, the same on every visit, and hold no token (the form tag around them
-    does): kept (cases/fragments.py)."""
-    if form.is_bound:
+    """The blank form's fields show this revision of the case, the same on every visit,
+    and hold no token (the form tag around them does): kept (cases/fragments.py)."""
+
+    def build() -> str:
+        form = spec.form_class(instance=obj)
+        if request.htmx:
+            _focus_first_field(form)
         return str(form)
+
     where = "in-place" if request.htmx else "page"
-    return fragments.cached(request, case, f"section-form-{spec.key}-{where}", lambda: str(form))
+    return fragments.cached(request, case, f"section-form-{spec.key}-{where}", build)
 
 
 def _saved(
