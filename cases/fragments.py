@@ -32,13 +32,18 @@ C = TypeVar("C", bound=Case)
 
 
 def _key(request: HttpRequest, case: Case, name: str) -> str:
-    # ``name`` also carries whatever else a part follows (the paper size of its links).
+    return key(request.user.pk, case, name)
+
+
+def key(user_id: object, case: Case, name: str) -> str:
+    """What a part of ``case`` for that reader depends on, as a cache key. ``name`` also
+    carries whatever else the part follows (the paper size of its links)."""
     return ":".join(
         (
             name,
             str(case.pk),
             str(case.revision),
-            str(request.user.pk),
+            str(user_id),
             translation.get_language() or "",
             timezone.get_current_timezone_name(),
             timezone.localdate().isoformat(),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from cases import revisions
 from cases.models import (
     AuthorityKind,
     Case,
@@ -108,8 +109,11 @@ def _blood_tests(case, owner):
 
 
 def _rename_record_by_update(case, owner):
-    # A queryset update sends no signal and touches no timestamp: still a new packet.
+    # A queryset update sends no signal and touches no timestamp: the HTML's hash still
+    # changes; the app's own bulk writes also give the case a new revision, which is
+    # what lets a page worker skip building the HTML (documents.known_source).
     RecordItem.objects.filter(name="Blood tests").update(name="Blood panel")
+    revisions.touch(case)
 
 
 def _a_question(case, owner):
@@ -128,12 +132,14 @@ def _give_authority(case, owner):
     Membership.objects.filter(case=case, user=owner).update(
         authority_kind=AuthorityKind.choices[-1][0]
     )
+    revisions.touch(case)
 
 
 def _caregiver_with_authority(case, owner):
     Membership.objects.filter(case=case, role=Role.EDITOR).update(
         authority_kind=AuthorityKind.choices[-1][0]
     )
+    revisions.touch(case)
 
 
 def _rename_the_caregiver(case, owner):
@@ -164,6 +170,21 @@ def test_every_kind_of_change_makes_a_new_packet(
     second = _download(owner_client, case).content
     assert len(renders) == 2, "the change did not make a new packet"
     assert second != first
+
+
+def test_a_second_download_of_an_unchanged_packet_builds_nothing(
+    owner_client, case, renders, monkeypatch
+):
+    _download(owner_client, case)
+    built = []
+    real = documents.source
+    monkeypatch.setattr(documents, "source", lambda *a, **k: built.append(1) or real(*a, **k))
+    again = _download(owner_client, case)
+    assert again.status_code == 200 and again["Content-Type"] == "application/pdf"
+    assert built == [] and len(renders) == 1
+    _change_opinion(case, None)
+    assert _download(owner_client, case).status_code == 200
+    assert built and len(renders) == 2
 
 
 def test_paper_language_and_the_day_are_part_of_the_key(owner, case, monkeypatch):

@@ -7,7 +7,8 @@ case or its opinion, an item added, reordered or removed, a member's authority, 
 name, the member ID masked for viewers, today's date, the paper, the language) changes
 the key by construction. No signal has to remember every model and every
 ``QuerySet.update()``; building the HTML costs a few queries and a template render,
-far below the PDF itself.
+far below the PDF itself. A page worker that built it for the same revision of the case
+(cases/revisions.py) keeps the hash and skips even that (``known_source``).
 
 The flow: a download builds the HTML and looks in the cache. On a miss it enqueues
 ``render_document`` (once per person and document: a marker in the cache says one is
@@ -26,10 +27,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from cases import fragments
 from cases.models import Case, Membership
 from cases.models.preferences import packet_language
 
@@ -123,11 +125,15 @@ class Source:
     file_name: str
     paper: str
     language: str
+    digest: str = ""  # of ``html``; given instead of it when the page knew it (known_source)
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            self.digest = hashlib.sha256(self.html.encode()).hexdigest()
 
     @property
     def key(self) -> str:
-        digest = hashlib.sha256(self.html.encode()).hexdigest()
-        return f"pdf:{self.kind}:{self.paper}:{self.language}:{digest}"
+        return f"pdf:{self.kind}:{self.paper}:{self.language}:{self.digest}"
 
 
 def source(kind: str, case: Case, user: User, *, paper: str) -> Source:
@@ -151,6 +157,23 @@ def source(kind: str, case: Case, user: User, *, paper: str) -> Source:
             html, day = decision_summary_html(case, paper=paper)
             return Source(kind, html, f"decision-summary-{day}.pdf", paper, language)
     raise ValueError(f"unknown document {kind!r}")
+
+
+def known_source(kind: str, case: Case, user: User, *, paper: str) -> Source:
+    """The document's key and file name, without its HTML when this process built the
+    same document for this revision of the case before (cases/revisions.py: the
+    revision changes with everything the HTML shows; the reader, the day and the time
+    zone are in the key too). A download of an unchanged packet then costs a cache
+    look instead of building the whole packet to hash it, so people downloading
+    packets do not slow everyone else's pages."""
+    pages = caches[fragments.CACHE]
+    key = fragments.key(user.pk, case, f"pdf-source:{kind}:{paper}")
+    if known := pages.get(key):
+        digest, file_name, language = known
+        return Source(kind, "", file_name, paper, language, digest=digest)
+    built = source(kind, case, user, paper=paper)
+    pages.set(key, (built.digest, built.file_name, built.language))
+    return built
 
 
 # The cache ------------------------------------------------------------------------------
@@ -194,7 +217,7 @@ def _look(ticket: Ticket) -> Ticket:
 
 def status(kind: str, case: Case, user: User, *, paper: str) -> Ticket:
     """Look without asking for anything to be made."""
-    ticket = _look(Ticket(source(kind, case, user, paper=paper)))
+    ticket = _look(Ticket(known_source(kind, case, user, paper=paper)))
     if not ticket.ready and not ticket.failure:
         s = ticket.source
         ticket.pending = bool(cache.get(_pending_key(kind, case.pk, user.pk, paper, s.language)))
@@ -284,4 +307,4 @@ def cached_or_render(kind: str, case: Case, user: User, *, paper: str) -> bytes:
         return ticket.pdf
     if ticket.failure == "timeout":
         raise RenderTimedOut("this document took too long to prepare a moment ago")
-    return store(ticket.source, case.pk)
+    return store(source(kind, case, user, paper=paper), case.pk)
