@@ -8,6 +8,7 @@ the same backends (Django's and allauth's), reading the same row with the same c
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
@@ -16,6 +17,17 @@ from django.core.exceptions import ValidationError
 from django.db import connections, router
 
 from cases import plain
+
+
+@functools.cache
+def _sql(User: Any, alias: str) -> str:
+    meta, quote = User._meta, connections[alias].ops.quote_name
+    columns, table, key = (
+        plain.select(User, alias),
+        quote(meta.db_table),
+        quote(str(meta.pk.column)),
+    )
+    return f"SELECT {columns} FROM {table} WHERE {key} = %s"  # noqa: S608 - names quoted, value bound
 
 
 def _load(user_id: Any) -> Any:
@@ -27,15 +39,8 @@ def _load(user_id: Any) -> Any:
         return None
     alias = router.db_for_read(User)
     connection = connections[alias]
-    quote = connection.ops.quote_name
-    columns, table, key = (
-        plain.select(User, alias),
-        quote(meta.db_table),
-        quote(str(meta.pk.column)),
-    )
-    sql = f"SELECT {columns} FROM {table} WHERE {key} = %s"  # noqa: S608 - names quoted, value bound
     with connection.cursor() as cursor:
-        cursor.execute(sql, [meta.pk.get_db_prep_value(pk, connection)])
+        cursor.execute(_sql(User, alias), [meta.pk.get_db_prep_value(pk, connection)])
         row = cursor.fetchone()
     return None if row is None else plain.load(User, alias, row)
 

@@ -24,18 +24,29 @@ M = TypeVar("M", bound=models.Model)
 def load(model: type[M], alias: str, row: Sequence[Any]) -> M:
     """An instance of ``model`` from a row of its concrete fields' columns, in order."""
     connection = connections[alias]
-    fields = model._meta.concrete_fields
+    names, steps = _conversions(model, connection)
     values = []
-    for field, value in zip(fields, row, strict=True):
-        column = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
-            connection
-        ):
+    for value, (column, converters) in zip(row, steps, strict=True):
+        for convert in converters:
             value = convert(value, column, connection)
         values.append(value)
-    return model.from_db(alias, [f.attname for f in fields], values)
+    return model.from_db(alias, names, values)
 
 
+@functools.lru_cache(maxsize=64)
+def _conversions(model: type[models.Model], connection: Any) -> tuple[list[str], list[Any]]:
+    """Per model and connection (one per thread): the attribute names, and each column
+    with the database's and the field's converters, as the ORM's compiler finds them."""
+    fields = model._meta.concrete_fields
+    steps = []
+    for field in fields:
+        column = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        steps.append((column, converters))
+    return [f.attname for f in fields], steps
+
+
+@functools.cache
 def select(model: type[models.Model], alias: str, table_alias: str = "") -> str:
     """The column list of ``model``'s concrete fields."""
     quote = connections[alias].ops.quote_name
