@@ -31,7 +31,7 @@ from cases.models import (
 )
 from cases.services.opinions import start_next_opinion
 from tests.factories import add_member, make_user
-from tests.test_roadmap_views import VALID, post_section
+from tests.sections_support import VALID, post_section
 
 # Rows that belong to a case but show on no kept part: each with the reason.
 NOT_SHOWN = {

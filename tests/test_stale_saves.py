@@ -32,9 +32,9 @@ from cases.models import (
 from cases.models.items import RecordStatus
 from cases.sections import SECTIONS
 from cases.services import sharing
+from tests.sections_support import VALID
 from tests.test_outcomes import decide_url, outcome_data, outcome_url, record_outcome
 from tests.test_records import edit_data
-from tests.test_roadmap_views import VALID
 
 pytestmark = pytest.mark.django_db
 
