@@ -26,9 +26,9 @@ from cases.services.packet import build_packet
 from cases.services.summary import decision_summary_html
 from tests.factories import make_user
 from tests.i18n_scan import TEMPLATES, template_files, untranslated
+from tests.outcomes_support import record_outcome
 from tests.packet_cases import make_maria
 from tests.test_access_policy import URL_NAMES, _kwargs_for
-from tests.test_outcomes import record_outcome
 
 CATALOGUE = Path(django_settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
 

@@ -32,8 +32,8 @@ from cases.models import (
 from cases.models.items import RecordStatus
 from cases.sections import SECTIONS
 from cases.services import sharing
+from tests.outcomes_support import decide_url, outcome_data, outcome_url, record_outcome
 from tests.sections_support import VALID
-from tests.test_outcomes import decide_url, outcome_data, outcome_url, record_outcome
 from tests.test_records import edit_data
 
 pytestmark = pytest.mark.django_db
