@@ -24,10 +24,8 @@ The last line printed is machine-readable:
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
-import random
 import shutil
 import signal
 import subprocess
@@ -35,19 +33,12 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from html.parser import HTMLParser
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-HOST = "127.0.0.1"
-PG_URL = "postgres://postgres@127.0.0.1:5432"
+from concurrency_support import Browser, Log, Writer, same
+from serving import GUNICORN, HOST, PG_URL, PYTHON, ROOT, pg, run, wait_until_up
+
 PASSWORD = "bench-concurrency-password"
-CONFLICT_TEXT = "Someone else changed this while you were editing"
 
 # One field per section, written by the section's only writer. Text fields take a marker
 # such as "w07-00012"; the coverage section has no text field, so its writer varies the
@@ -128,224 +119,7 @@ def dump(targets_json: str) -> None:
     print(json.dumps(out))
 
 
-# The HTTP side ---------------------------------------------------------------------------
-
-
-class FormParser(HTMLParser):
-    """The fields of every form on a page, as a browser would submit them."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []
-        self._form: dict | None = None
-        self._textarea: str | None = None
-        self._text: list[str] = []
-        self._select: str | None = None
-        self._options: list[tuple[str, bool]] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self._form = {"action": a.get("action", ""), "fields": []}
-            self.forms.append(self._form)
-        elif self._form is None:
-            return
-        elif tag == "input" and a.get("name"):
-            kind = (a.get("type") or "text").lower()
-            if kind in ("submit", "button", "image", "reset", "file"):
-                return
-            if kind in ("radio", "checkbox") and "checked" not in a:
-                return
-            default = "on" if kind in ("radio", "checkbox") else ""
-            self._form["fields"].append((a["name"], a.get("value", default)))
-        elif tag == "textarea" and a.get("name"):
-            self._textarea, self._text = a["name"], []
-        elif tag == "select" and a.get("name"):
-            self._select, self._options = a["name"], []
-        elif tag == "option" and self._select is not None:
-            self._options.append((a.get("value", ""), "selected" in a))
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "textarea" and self._textarea is not None and self._form is not None:
-            text = "".join(self._text)
-            # Browsers drop the newline that directly follows <textarea>.
-            self._form["fields"].append((self._textarea, text.removeprefix("\n")))
-            self._textarea = None
-        elif tag == "select" and self._select is not None and self._form is not None:
-            chosen = [v for v, sel in self._options if sel] or [v for v, _ in self._options[:1]]
-            self._form["fields"].extend((self._select, v) for v in chosen)
-            self._select = None
-
-
-class Browser:
-    """One person's browser: cookies kept by hand (they are Secure, the server is http)."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None):
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        headers = {"Host": f"{HOST}:{self.port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie":
-                    key, _, rest = value.partition("=")
-                    self.cookies[key.strip()] = rest.split(";", 1)[0]
-            return response.status, response.getheader("Location") or "", text
-        finally:
-            conn.close()
-
-    def form(self, path: str, has: str) -> list[tuple[str, str]]:
-        status, _, html = self.request("GET", path)
-        if status != 200:
-            raise RuntimeError(f"GET {path} answered {status}")
-        parser = FormParser()
-        parser.feed(html)
-        for f in parser.forms:
-            if any(name == has for name, _ in f["fields"]):
-                return f["fields"]
-        raise RuntimeError(f"no form with {has!r} at {path}")
-
-    def sign_in(self, email: str, password: str) -> None:
-        fields = self.form("/accounts/login/", "csrfmiddlewaretoken")
-        fields = [(k, v) for k, v in fields if k not in ("login", "password")]
-        fields += [("login", email), ("password", password)]
-        status, location, _ = self.request("POST", "/accounts/login/", fields)
-        if status != 302 or "login" in location:
-            raise RuntimeError(f"sign-in as {email} failed ({status})")
-
-
-def same(field_name: str, a: str, b: str) -> bool:
-    if field_name == "estimated_cost":
-        try:
-            return Decimal(a.replace("$", "").replace(",", "")) == Decimal(b)
-        except InvalidOperation:
-            return False
-    return a.replace("\r\n", "\n") == b
-
-
-@dataclass
-class Writer:
-    index: int
-    email: str
-    target: dict
-    browser: Browser
-    log: Log
-    last: str | None = None
-    saves: int = 0
-    conflicts: int = 0
-    reverted: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def value(self, n: int) -> str:
-        if self.target["field"] == "estimated_cost":
-            return f"{n}.{self.index:02d}"
-        return f"w{self.index:02d}-{n:05d}"
-
-    def run(self, start: threading.Barrier, deadline: float) -> None:
-        start.wait()
-        name, url = self.target["field"], self.target["url"]
-        n = 0
-        while time.monotonic() < deadline:
-            n += 1
-            try:
-                fields = self.browser.form(url, "version")
-                shown = next((v for k, v in fields if k == name), "")
-                if self.last is not None and not same(name, shown, self.last):
-                    self.reverted += 1
-                    self.log.write(event="reverted", writer=self.index, expected=self.last,
-                                   found=shown, **self._where())  # fmt: skip
-                mine = self.value(n)
-                fields = [(k, v) for k, v in fields if k != name] + [(name, mine)]
-                status, location, html = self.browser.request("POST", url, fields)
-            except (OSError, RuntimeError, http.client.HTTPException) as exc:
-                self.errors.append(f"{type(exc).__name__}: {exc}")
-                time.sleep(0.2)
-                continue
-            # Saved: back to the page that shows the section (a sign-in page would not be).
-            if status == 302 and self.target["case"] in location:
-                self.last = mine
-                self.saves += 1
-                self.log.write(event="saved", writer=self.index, value=mine, **self._where())
-            elif status == 200 and CONFLICT_TEXT in html:
-                self.conflicts += 1
-                self.log.write(event="conflict", writer=self.index, **self._where())
-            else:
-                self.errors.append(f"POST {url} answered {status}")
-            time.sleep(random.uniform(0, 0.05))
-
-    def _where(self) -> dict:
-        t = self.target
-        return {
-            "member": self.email,
-            "case": t["case"],
-            "section": t["section"],
-            "field": t["field"],
-        }
-
-
-class Log:
-    """Every confirmed save (and every revert or conflict seen), as JSON lines."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._file = path.open("w")
-        self._lock = threading.Lock()
-        self._t0 = time.monotonic()
-
-    def write(self, **entry) -> None:
-        entry = {"t": round(time.monotonic() - self._t0, 3), **entry}
-        with self._lock:
-            self._file.write(json.dumps(entry) + "\n")
-
-    def close(self) -> None:
-        self._file.close()
-
-
 # The orchestration ------------------------------------------------------------------------
-
-
-def _run(env: dict, *args: str, capture: bool = False) -> str:
-    result = subprocess.run(
-        args, cwd=ROOT, env=env, timeout=300, text=True,
-        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )  # fmt: skip
-    if result.returncode:
-        sys.stderr.write(result.stderr[-3000:])
-        raise RuntimeError(f"{' '.join(args[1:3])} failed")
-    return result.stdout
-
-
-def _wait_until_up(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited during startup")
-        try:
-            status, _, _ = Browser(port).request("GET", "/accounts/login/")
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer in time")
 
 
 def _stop(server: subprocess.Popen) -> None:
@@ -356,13 +130,6 @@ def _stop(server: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-
-
-def _pg(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def main() -> int:
@@ -394,14 +161,14 @@ def main() -> int:
     server = None
     try:
         if args.db == "postgres":
-            _pg(f'CREATE DATABASE "{pg_name}"')
+            pg(f'CREATE DATABASE "{pg_name}"')
         # The demo refuses to load with DEBUG off (its passwords are public): DEBUG is on
         # for these setup steps only, never for the server under test.
         setup_env = {**env, "DEBUG": "1"}
-        _run(setup_env, PYTHON, "manage.py", "migrate", "--noinput")
-        _run(setup_env, PYTHON, "manage.py", "createcachetable")
-        _run(setup_env, PYTHON, "manage.py", "load_demo")
-        plan = json.loads(_run(setup_env, PYTHON, __file__, "_prepare", capture=True))
+        run(setup_env, PYTHON, "manage.py", "migrate", "--noinput")
+        run(setup_env, PYTHON, "manage.py", "createcachetable")
+        run(setup_env, PYTHON, "manage.py", "load_demo")
+        plan = json.loads(run(setup_env, PYTHON, __file__, "_prepare", capture=True))
         env["DEBUG"] = "False"
         server_log = (tmp / "gunicorn.log").open("w")
         server = subprocess.Popen(
@@ -409,7 +176,7 @@ def main() -> int:
              "--bind", f"{HOST}:{args.port}", "--timeout", "60", "--graceful-timeout", "5"],
             cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        _wait_until_up(args.port, server)
+        wait_until_up(args.port, "/accounts/login/", server, ok=(200,), seconds=60)
 
         log = Log(log_path)
         members = plan["members"]
@@ -438,7 +205,7 @@ def main() -> int:
 
         # The server is gone: read every writer's field straight from the database.
         used = [w.target for w in writers]
-        final = json.loads(_run(env, PYTHON, __file__, "_dump", json.dumps(used), capture=True))
+        final = json.loads(run(env, PYTHON, __file__, "_dump", json.dumps(used), capture=True))
         lost_at_end = 0
         for w in writers:
             key = f"{w.target['case']}:{w.target['field']}"
@@ -471,7 +238,7 @@ def main() -> int:
                 sys.stderr.write((tmp / "gunicorn.log").read_text()[-2000:])
         if args.db == "postgres":
             try:
-                _pg(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+                pg(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
             except Exception as exc:  # noqa: BLE001
                 print(f"could not drop {pg_name}: {exc}", file=sys.stderr)
         shutil.rmtree(tmp, ignore_errors=True)
