@@ -77,7 +77,7 @@ def prepare() -> None:
     from django.urls import reverse
 
     from cases.models import Case, Membership, Role
-    from cases.views.roadmap import SECTIONS
+    from cases.sections import SECTIONS
 
     User = get_user_model()
     maria = User.objects.get(email="demo@example.org")
