@@ -153,7 +153,9 @@ def _free_port() -> int:
     import socket
 
     if port := os.environ.get("TEST_MOTO_PORT"):
-        return int(port)
+        # One server per pytest-xdist worker (gw0, gw1...): each on the next port.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        return int(port) + int(worker.removeprefix("gw") or 0)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
