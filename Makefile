@@ -46,9 +46,12 @@ check: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=secondopinion.test_settings $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=secondopinion.test_settings $(PY) manage.py check
 
-## The whole suite, browser tests included (DATABASE_URL picks the database)
+## The whole suite, browser tests included (DATABASE_URL picks the database), in
+## TEST_WORKERS processes (pytest-xdist), each test file whole in one of them so that its
+## module fixtures are built once. TEST_WORKERS=0 runs it in this process alone.
+TEST_WORKERS ?= 2
 test: install browser-deps lint check
-	$(VENV)/bin/pytest --junitxml=.pytest-report.xml
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --junitxml=.pytest-report.xml
 	@$(PY) scripts/check_report.py .pytest-report.xml
 
 clean:

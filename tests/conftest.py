@@ -109,6 +109,27 @@ def csrf_client():
     return make
 
 
+# The files that take longest (a minute or more of browser, or real processes started
+# and waited for). Run in several processes (pytest-xdist hands out whole files in the
+# order collected), they go first: at the end, one process left alone with one of them
+# would keep the others waiting. Only the order changes; a file missing here costs time.
+SLOWEST_FILES = (
+    "tests/browser/test_narrow.py",
+    "tests/browser/test_journeys.py",
+    "tests/test_cross_process.py",
+    "tests/test_worker.py",
+    "tests/browser/test_spanish.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    import os
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # Stable: the order within each file, and of the other files, stays.
+        items.sort(key=lambda item: item.nodeid.split("::")[0] not in SLOWEST_FILES)
+
+
 def pytest_report_header(config) -> str:
     from django.conf import settings
 
@@ -153,7 +174,9 @@ def _free_port() -> int:
     import socket
 
     if port := os.environ.get("TEST_MOTO_PORT"):
-        return int(port)
+        # One server per pytest-xdist worker (gw0, gw1...): each on the next port.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        return int(port) + int(worker.removeprefix("gw") or 0)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -130,8 +130,11 @@ def candidate_pages(owner) -> list[Page]:
     return pages
 
 
-def html_pages(owner, language: str = "en-US") -> dict[Page, str]:
-    """The pages that answer a GET with an HTML document, and that document."""
+def html_pages(
+    owner, language: str = "en-US", candidates: list[Page] | None = None
+) -> dict[Page, str]:
+    """The pages that answer a GET with an HTML document, and that document (of
+    ``candidates``, by default every ``candidate_pages(owner)``)."""
     signed_in, signed_out = Client(), Client()
     signed_in.force_login(owner)
     found: dict[Page, str] = {}
@@ -140,7 +143,7 @@ def html_pages(owner, language: str = "en-US") -> dict[Page, str]:
     level = request_log.level
     request_log.setLevel(logging.ERROR)
     try:
-        for page in candidate_pages(owner):
+        for page in candidate_pages(owner) if candidates is None else candidates:
             _fetch(page, signed_out if page.anonymous else signed_in, found, language)
     finally:
         request_log.setLevel(level)

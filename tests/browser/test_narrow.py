@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.pages import DEMO_EMAIL, DEMO_PASSWORD, Page, html_pages, load_demo
+from tests.pages import DEMO_EMAIL, DEMO_PASSWORD, Page, candidate_pages, html_pages, load_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,6 +50,21 @@ def _one_of_each(pages: dict[Page, str]) -> list[Page]:
     return sorted((page for page, _ in longest.values()), key=lambda p: (not p.anonymous, p.name))
 
 
+# Which demo case shows each page with the most content is the same in either language,
+# and finding it renders every page (seconds): the language tested second reuses the
+# choice, as positions in candidate_pages' list (the same list for each demo load).
+_CHOSEN: list[int] = []
+
+
+def _pages_to_check(owner) -> list[Page]:
+    candidates = candidate_pages(owner)
+    if not _CHOSEN:
+        _CHOSEN.extend(
+            candidates.index(p) for p in _one_of_each(html_pages(owner, candidates=candidates))
+        )
+    return [candidates[n] for n in _CHOSEN]
+
+
 @pytest.fixture(params=["en-US", "es-US"], ids=["English", "Spanish"])
 def browser_context_args(browser_context_args, request):
     # Spanish runs about a fifth longer than English: its words wrap, or overflow, first.
@@ -58,7 +73,7 @@ def browser_context_args(browser_context_args, request):
 
 def test_no_page_scrolls_sideways_at_320_pixels(page, axe_check, login, browser_context_args):
     language = browser_context_args["locale"][:2]
-    pages = _one_of_each(html_pages(load_demo()))
+    pages = _pages_to_check(load_demo())
     assert len(pages) > 30
     page.set_viewport_size({"width": WIDTH, "height": 640})
     too_wide = []
