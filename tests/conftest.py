@@ -116,6 +116,7 @@ def csrf_client():
 SLOWEST_FILES = (
     "tests/browser/test_narrow.py",
     "tests/browser/test_journeys.py",
+    "tests/browser/test_journeys_nojs.py",
     "tests/test_cross_process.py",
     "tests/test_worker.py",
     "tests/browser/test_spanish.py",
