@@ -8,13 +8,12 @@ import json
 import random
 import threading
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from html.parser import HTMLParser
 from pathlib import Path
 
-from serving import HOST
+import serving
 
 CONFLICT_TEXT = "Someone else changed this while you were editing"
 
@@ -71,36 +70,19 @@ class FormParser(HTMLParser):
             self._select = None
 
 
-class Browser:
-    """One person's browser: cookies kept by hand (they are Secure, the server is http)."""
+class Browser(serving.Browser):
+    """One writer's browser: pages as text, and where a redirect leads."""
 
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
+    timeout = 30
 
-    def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None):
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        headers = {"Host": f"{HOST}:{self.port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie":
-                    key, _, rest = value.partition("=")
-                    self.cookies[key.strip()] = rest.split(";", 1)[0]
-            return response.status, response.getheader("Location") or "", text
-        finally:
-            conn.close()
+    def page(
+        self, method: str, path: str, form: list[tuple[str, str]] | None = None
+    ) -> tuple[int, str, str]:
+        status, headers, content = self.request(method, path, form)
+        return status, headers.get("location", ""), content.decode("utf-8", "replace")
 
     def form(self, path: str, has: str) -> list[tuple[str, str]]:
-        status, _, html = self.request("GET", path)
+        status, _, html = self.page("GET", path)
         if status != 200:
             raise RuntimeError(f"GET {path} answered {status}")
         parser = FormParser()
@@ -114,7 +96,7 @@ class Browser:
         fields = self.form("/accounts/login/", "csrfmiddlewaretoken")
         fields = [(k, v) for k, v in fields if k not in ("login", "password")]
         fields += [("login", email), ("password", password)]
-        status, location, _ = self.request("POST", "/accounts/login/", fields)
+        status, location, _ = self.page("POST", "/accounts/login/", fields)
         if status != 302 or "login" in location:
             raise RuntimeError(f"sign-in as {email} failed ({status})")
 
@@ -161,7 +143,7 @@ class Writer:
                                    found=shown, **self._where())  # fmt: skip
                 mine = self.value(n)
                 fields = [(k, v) for k, v in fields if k != name] + [(name, mine)]
-                status, location, html = self.browser.request("POST", url, fields)
+                status, location, html = self.browser.page("POST", url, fields)
             except (OSError, RuntimeError, http.client.HTTPException) as exc:
                 self.errors.append(f"{type(exc).__name__}: {exc}")
                 time.sleep(0.2)

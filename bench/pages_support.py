@@ -3,7 +3,6 @@ wrk, two people downloading packets, and gunicorn started and stopped for the ru
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
 import shutil
@@ -15,6 +14,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+import serving
 from serving import BENCH, GUNICORN, HOST, ROOT
 
 CONFIG = ROOT / "secondopinion" / "gunicorn.conf.py"
@@ -52,38 +52,8 @@ TARGETS = [
 # The HTTP side ---------------------------------------------------------------------------
 
 
-class Browser:
-    """The demo user's browser: cookies kept by hand (they are Secure, the server is http)."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def cookie_header(self) -> str:
-        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-
-    def request(
-        self, method: str, path: str, form: list[tuple[str, str]] | None = None, **headers: str
-    ) -> tuple[int, dict[str, str], bytes]:
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=120)
-        headers = {"Host": f"{HOST}:{self.port}", **headers}
-        if self.cookies:
-            headers["Cookie"] = self.cookie_header()
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read()
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie":
-                    key, _, rest = value.partition("=")
-                    self.cookies[key.strip()] = rest.split(";", 1)[0]
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, content
-        finally:
-            conn.close()
+class Browser(serving.Browser):
+    """The demo user's browser."""
 
     def sign_in(self) -> None:
         status, _, html = self.request("GET", "/accounts/login/")

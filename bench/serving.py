@@ -12,6 +12,7 @@ import http.client
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,3 +70,40 @@ def wait_until_up(
             pass
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer in time")
+
+
+class Browser:
+    """One person's browser: cookies kept by hand (they are Secure, the server is http)."""
+
+    timeout = 120
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def request(
+        self, method: str, path: str, form: list[tuple[str, str]] | None = None, **headers: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        """The status, the headers (names in lower case) and the body; cookies kept."""
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+        headers = {"Host": f"{HOST}:{self.port}", **headers}
+        if self.cookies:
+            headers["Cookie"] = self.cookie_header()
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            content = response.read()
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie":
+                    key, _, rest = value.partition("=")
+                    self.cookies[key.strip()] = rest.split(";", 1)[0]
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, content
+        finally:
+            conn.close()
