@@ -31,10 +31,6 @@ CACHE = "pages"
 C = TypeVar("C", bound=Case)
 
 
-def _key(request: HttpRequest, case: Case, name: str) -> str:
-    return key(request.user.pk, case, name)
-
-
 def key(user_id: object, case: Case, name: str) -> str:
     """What a part of ``case`` for that reader depends on, as a cache key. ``name`` also
     carries whatever else the part follows (the paper size of its links)."""
@@ -53,11 +49,11 @@ def key(user_id: object, case: Case, name: str) -> str:
 
 def cached(request: HttpRequest, case: Case, name: str, build: Callable[[], str]) -> SafeString:
     """The part ``name`` of ``case``'s page for this reader: kept, or built and kept."""
-    cache, key = caches[CACHE], _key(request, case, name)
-    html = cache.get(key)
+    cache, at = caches[CACHE], key(request.user.pk, case, name)
+    html = cache.get(at)
     if html is None:
         html = build()
-        cache.set(key, html)
+        cache.set(at, html)
     return mark_safe(html)  # noqa: S308  # our own rendered template, escaped when built
 
 
@@ -69,7 +65,7 @@ def cached_many(
 ) -> dict[C, SafeString]:
     """The part ``name`` of each case, building only those not kept, together (one batch
     of queries for all the misses, so a page's query count does not grow with them)."""
-    cache, keys = caches[CACHE], {case: _key(request, case, name) for case in cases}
+    cache, keys = caches[CACHE], {case: key(request.user.pk, case, name) for case in cases}
     found = cache.get_many(list(keys.values()))
     missing = [case for case, key in keys.items() if key not in found]
     built = build(missing) if missing else {}

@@ -55,17 +55,27 @@ def select(model: type[models.Model], alias: str, table_alias: str = "") -> str:
 
 
 @functools.cache
-def _membership_sql(alias: str) -> str:
+def _memberships_with_cases(alias: str) -> tuple[str, dict[str, str]]:
+    """``FROM`` a membership ``m`` joined to its case ``c``, and the quoted columns the
+    two queries below filter and sort on."""
     quote = connections[alias].ops.quote_name
     m, c = Membership._meta, Case._meta
-    case_id, user_id = (
-        quote(str(f.column)) for f in (Membership.case.field, Membership.user.field)
-    )
-    return (
-        f"SELECT {select(Membership, alias, 'm')}, {select(Case, alias, 'c')}"  # noqa: S608 - names quoted, values bound
+    columns = {f"m.{f.name}": f"m.{quote(str(f.column))}" for f in m.concrete_fields} | {
+        f"c.{f.name}": f"c.{quote(str(f.column))}" for f in c.concrete_fields
+    }
+    join = (
         f" FROM {quote(m.db_table)} m"
-        f" INNER JOIN {quote(c.db_table)} c ON c.{quote(str(c.pk.column))} = m.{case_id}"
-        f" WHERE m.{case_id} = %s AND m.{user_id} = %s"
+        f" INNER JOIN {quote(c.db_table)} c ON {columns['c.id']} = {columns['m.case']}"
+    )
+    return join, columns
+
+
+@functools.cache
+def _membership_sql(alias: str) -> str:
+    join, col = _memberships_with_cases(alias)
+    return (
+        f"SELECT {select(Membership, alias, 'm')}, {select(Case, alias, 'c')}{join}"  # noqa: S608 - names quoted, values bound
+        f" WHERE {col['m.case']} = %s AND {col['m.user']} = %s"
     )
 
 
@@ -87,19 +97,11 @@ def membership_with_case(case_id: uuid.UUID, user_id: int) -> Membership | None:
 
 @functools.cache
 def _cases_sql(alias: str) -> str:
-    quote = connections[alias].ops.quote_name
-    m, c = Membership._meta, Case._meta
-    case_id, user_id = (
-        quote(str(f.column)) for f in (Membership.case.field, Membership.user.field)
-    )
-    column = {f.name: quote(str(f.column)) for f in c.concrete_fields}
-    name, dob, created = column["patient_name"], column["patient_dob"], column["created_at"]
+    join, col = _memberships_with_cases(alias)
     return (
-        f"SELECT {select(Case, alias, 'c')}, m.{quote('role')}"  # noqa: S608 - names quoted, values bound
-        f" FROM {quote(c.db_table)} c"
-        f" INNER JOIN {quote(m.db_table)} m ON m.{case_id} = c.{quote(str(c.pk.column))}"
-        f" WHERE m.{user_id} = %s"
-        f" ORDER BY c.{name}, c.{dob}, c.{created} DESC"
+        f"SELECT {select(Case, alias, 'c')}, {col['m.role']}{join}"  # noqa: S608 - names quoted, values bound
+        f" WHERE {col['m.user']} = %s"
+        f" ORDER BY {col['c.patient_name']}, {col['c.patient_dob']}, {col['c.created_at']} DESC"
     )
 
 

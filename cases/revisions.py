@@ -66,13 +66,24 @@ def changed(instance: models.Model) -> None:
     _changed(type(instance), instance)
 
 
-def _changed(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+def _changed(
+    sender: type[models.Model], instance: models.Model, origin: Any = None, **kwargs: Any
+) -> None:
+    if _case_going(origin):
+        return  # its rows go with the whole case: nothing of it is shown again
     lookup, attribute = CASE_LOOKUPS[sender]
     value = getattr(instance, attribute)
     if value is None:
         return
     # One UPDATE, with the case found through a subquery: no read first.
     Case.objects.filter(**{lookup: value}).update(revision=new_revision())
+
+
+def _case_going(origin: Any) -> bool:
+    """Whether a delete started from a case (``post_delete``'s ``origin``)."""
+    return isinstance(origin, Case) or (
+        isinstance(origin, models.QuerySet) and origin.model is Case
+    )
 
 
 def _person_changed(

@@ -219,3 +219,15 @@ def test_the_dashboard_builds_only_the_cards_of_cases_that_changed(owner, owner_
     other.save()
     page = owner_client.get(reverse("dashboard")).content.decode()
     assert "Changed condition" in page
+
+
+def test_deleting_a_case_does_not_renumber_it_for_every_row_it_takes_along(case):
+    for i in range(5):
+        Question.objects.create(opinion=case.current_opinion(), text=f"Q{i}?")
+    with CaptureQueriesContext(connection) as deleting:
+        Case.objects.get(pk=case.pk).delete()
+    updates = [
+        q["sql"] for q in deleting if q["sql"].startswith("UPDATE") and "revision" in q["sql"]
+    ]
+    assert updates == []
+    assert not Case.objects.filter(pk=case.pk).exists()
